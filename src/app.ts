@@ -1,0 +1,49 @@
+import { Hono } from "hono";
+import { getConfig } from "./config";
+import { AppFailure } from "./domain/errors";
+import type { AppEnv } from "./http/context";
+import { problemResponse } from "./http/problem";
+import { log } from "./log";
+import { deliveries } from "./routes/deliveries";
+import { health } from "./routes/health";
+import { invoices } from "./routes/invoices";
+import { postback } from "./routes/postback";
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+export function buildApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    c.set("config", getConfig(c.env));
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+
+  app.route("/postback", postback);
+  app.route("/health", health);
+  app.route("/invoices", invoices);
+  app.route("/deliveries", deliveries);
+
+  app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
+
+  // The one place errors become responses. Known failures are logged with their detail; anything
+  // else is an internal error whose message stays in the logs.
+  app.onError((e, c) => {
+    const requestId = c.get("requestId") ?? "unknown";
+    const error = e instanceof AppFailure ? e.error : ({ code: "internal", reason: e.message } as const);
+    const level = error.code === "internal" || error.code === "store_unavailable" ? "error" : "warn";
+    log(level, "request.failed", { request_id: requestId, method: c.req.method, path: c.req.path, ...error });
+    const res = problemResponse(error, requestId);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+    return res;
+  });
+  return app;
+}

@@ -1,0 +1,75 @@
+import { errors, jwtVerify } from "jose";
+import { err, ok, type Result } from "../domain/result";
+import { stripInvoicePrefix } from "../domain/status";
+
+/** Why a token was refused. Logged in full; the caller only ever sees `invalid_token`. */
+export type TokenFailure =
+  | { reason: "malformed" }
+  | { reason: "alg_not_allowed" }
+  | { reason: "bad_signature" }
+  | { reason: "expired"; exp: number; now: number }
+  | { reason: "missing_exp" }
+  | { reason: "missing_id" }
+  | { reason: "id_mismatch" };
+
+export interface VerifiedToken {
+  exp: number;
+  keyIndex: number; // which configured secret matched: rotation telemetry
+}
+
+/** CryptoCloud's tokens live 5 minutes; we forgive 30 s of clock skew and nothing more. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/**
+ * Verifies CryptoCloud's HS256 token against each configured key, and that its `id` claim names
+ * this invoice. Pure but for Web Crypto: the clock is passed in.
+ */
+export async function verifyToken(
+  token: string,
+  keys: readonly CryptoKey[],
+  invoiceId: string,
+  now: Date,
+): Promise<Result<VerifiedToken, TokenFailure>> {
+  for (const [keyIndex, key] of keys.entries()) {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ["HS256"],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: now,
+        requiredClaims: ["exp"],
+      });
+      const id = payload.id;
+      if (typeof id !== "string" && typeof id !== "number") return err({ reason: "missing_id" });
+      if (stripInvoicePrefix(String(id)).toUpperCase() !== invoiceId) return err({ reason: "id_mismatch" });
+      return ok({ exp: payload.exp as number, keyIndex });
+    } catch (e) {
+      const failure = classify(e, now);
+      // Only a signature mismatch means "try the next key"; anything else is final.
+      if (failure.reason !== "bad_signature") return err(failure);
+    }
+  }
+  return err({ reason: "bad_signature" });
+}
+
+function classify(e: unknown, now: Date): TokenFailure {
+  if (e instanceof errors.JWSSignatureVerificationFailed) return { reason: "bad_signature" };
+  if (e instanceof errors.JOSEAlgNotAllowed) return { reason: "alg_not_allowed" };
+  if (e instanceof errors.JWTExpired) {
+    const exp = typeof e.payload.exp === "number" ? e.payload.exp : 0;
+    return { reason: "expired", exp, now: Math.floor(now.getTime() / 1000) };
+  }
+  if (e instanceof errors.JWTClaimValidationFailed && e.claim === "exp") return { reason: "missing_exp" };
+  return { reason: "malformed" };
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+/** Imports a SECRET KEY (its raw UTF-8 bytes, as CryptoCloud signs) once per isolate. */
+export function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}

@@ -1,0 +1,57 @@
+import type { InvoiceStatus } from "./status";
+
+/** An `invoices` row as D1 returns it. */
+export interface InvoiceRow {
+  invoice_id: string;
+  status: InvoiceStatus;
+  status_rank: number;
+  amount_crypto: string;
+  currency: string;
+  order_id: string | null;
+  test_mode: number | null;
+  confirmed: number;
+  detail_json: string | null;
+  first_received_at: string;
+  last_received_at: string;
+  postback_count: number;
+  version: number;
+  projected_version: number;
+}
+
+/** The invoice as the read API and the KV projection show it (the same JSON in both). */
+export interface PublicInvoice {
+  invoice_id: string;
+  invoice_uuid: string;
+  status: InvoiceStatus;
+  amount_crypto: string;
+  currency: string;
+  order_id: string | null;
+  test_mode: boolean | null;
+  confirmed: boolean;
+  first_received_at: string;
+  last_received_at: string;
+  postback_count: number;
+  detail: Record<string, unknown> | null;
+}
+
+export const toBool = (v: number | null): boolean | null => (v === null ? null : v === 1);
+export const fromBool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+
+export function toPublicInvoice(row: InvoiceRow): PublicInvoice {
+  return {
+    invoice_id: row.invoice_id,
+    invoice_uuid: `INV-${row.invoice_id}`,
+    status: row.status,
+    amount_crypto: row.amount_crypto,
+    currency: row.currency,
+    order_id: row.order_id,
+    test_mode: toBool(row.test_mode),
+    confirmed: row.confirmed === 1,
+    first_received_at: row.first_received_at,
+    last_received_at: row.last_received_at,
+    postback_count: row.postback_count,
+    detail: row.detail_json ? (JSON.parse(row.detail_json) as Record<string, unknown>) : null,
+  };
+}
+
+export const kvKey = (invoiceId: string): string => `invoice:${invoiceId.toUpperCase()}`;

@@ -1,0 +1,21 @@
+/** Statuses a postback can report. */
+export type PaidStatus = "paid" | "overpaid" | "partial";
+/** Statuses only the confirmation mode produces. */
+export type HeldStatus = "pending_confirmation" | "unconfirmed";
+export type InvoiceStatus = PaidStatus | HeldStatus;
+
+/**
+ * An invoice never moves to a lower rank: a late or replayed `paid` postback cannot undo
+ * `overpaid`, and nothing undoes a confirmed payment.
+ */
+export const STATUS_RANK: Record<InvoiceStatus, number> = {
+  unconfirmed: 0,
+  pending_confirmation: 0,
+  partial: 1,
+  paid: 2,
+  overpaid: 3,
+};
+
+export const isPaidStatus = (s: string): s is PaidStatus => s === "paid" || s === "overpaid" || s === "partial";
+
+export const stripInvoicePrefix = (id: string): string => (id.length > 4 && id.slice(0, 4).toUpperCase() === "INV-" ? id.slice(4) : id);

@@ -1,0 +1,75 @@
+import { AppFailure, fail } from "../domain/errors";
+import { fieldsFromForm, fieldsFromJson, type RawFields } from "../domain/fields";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads at most `limit` bytes; a longer body is 413 whether or not it declared its length. */
+export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) fail({ code: "payload_too_large", limit });
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      fail({ code: "payload_too_large", limit });
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+export type BodyFormat = "json" | "form" | "multipart";
+
+/** The body's format from its Content-Type; no type and a body that starts with `{` is JSON. */
+export function bodyFormat(contentType: string, text: () => string): BodyFormat {
+  const media = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (media === "application/json") return "json";
+  if (media === "application/x-www-form-urlencoded") return "form";
+  if (media === "multipart/form-data") return "multipart";
+  if (media === "" && text().trimStart().startsWith("{")) return "json";
+  return fail({ code: "unsupported_media_type", contentType: media || "(none)" });
+}
+
+/** The postback's raw fields, from whichever of the three formats it came in. */
+export async function postbackFields(req: Request): Promise<{ fields: RawFields; format: BodyFormat }> {
+  const bytes = await readLimited(req, MAX_BODY_BYTES);
+  const contentType = req.headers.get("content-type") ?? "";
+  let decoded: string | undefined;
+  const text = (): string => {
+    if (decoded === undefined) {
+      try {
+        decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+      } catch {
+        fail({ code: "malformed_body", reason: "not UTF-8" });
+      }
+    }
+    return decoded as string;
+  };
+  const format = bodyFormat(contentType, text);
+  let result: ReturnType<typeof fieldsFromJson>;
+  if (format === "json") result = fieldsFromJson(text());
+  else if (format === "form") result = fieldsFromForm(new URLSearchParams(text()));
+  else {
+    let form: FormData;
+    try {
+      form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+    } catch {
+      return fail({ code: "malformed_body", reason: "unreadable multipart body" });
+    }
+    result = fieldsFromForm(form.entries());
+  }
+  if (!result.ok) throw new AppFailure(result.error);
+  return { fields: result.value, format };
+}

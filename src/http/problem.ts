@@ -1,0 +1,87 @@
+import type { AppError } from "../domain/errors";
+
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The only place an AppError becomes HTTP. Details say what to fix; they never echo a token, a
+ * secret or a submitted value. The tagged fields of the error go to the logs instead.
+ */
+export function toProblem(e: AppError): Problem {
+  switch (e.code) {
+    case "not_configured":
+      return {
+        status: 500,
+        title: "Not configured",
+        detail: `${e.missing} is not set on this Worker. See the README's Configuration section.`,
+      };
+    case "malformed_body":
+      return {
+        status: 400,
+        title: "Malformed body",
+        detail: `The body could not be read (${e.reason}). Send the postback as form fields or a JSON object.`,
+      };
+    case "invalid_field":
+      return { status: 400, title: "Invalid field", detail: `The field "${e.field}" is missing or invalid: ${e.reason}.` };
+    case "invalid_token":
+      return {
+        status: 401,
+        title: "Invalid token",
+        detail:
+          "The postback's token could not be verified. Check that CRYPTOCLOUD_SECRET_KEY holds the project's SECRET KEY " +
+          "(CryptoCloud → Projects → Integration & API), not the API KEY, and that the token is less than 5 minutes old.",
+      };
+    case "unauthorized":
+      return {
+        status: 401,
+        title: "Unauthorized",
+        detail: "Send Authorization: Bearer <API_TOKEN>.",
+        headers: { "www-authenticate": 'Bearer realm="cryptocloud-postback"' },
+      };
+    case "not_found":
+      return { status: 404, title: "Not found", detail: "No such resource." };
+    case "method_not_allowed":
+      return { status: 405, title: "Method not allowed", detail: `Use ${e.allow}.`, headers: { allow: e.allow } };
+    case "payload_too_large":
+      return { status: 413, title: "Payload too large", detail: `The body is larger than ${e.limit} bytes.` };
+    case "unsupported_media_type":
+      return {
+        status: 415,
+        title: "Unsupported media type",
+        detail: "Send application/x-www-form-urlencoded, multipart/form-data or application/json.",
+      };
+    case "invalid_query":
+      return { status: 400, title: "Invalid query", detail: `The query parameter "${e.field}" is invalid.` };
+    case "rate_limited":
+      return { status: 429, title: "Too many requests", detail: "Slow down and retry later.", headers: { "retry-after": "10" } };
+    case "store_unavailable":
+      return {
+        status: 503,
+        title: "Storage unavailable",
+        detail: "The postback was not recorded. Retry later.",
+        headers: { "retry-after": "5" },
+      };
+    case "internal":
+      return { status: 500, title: "Internal error", detail: "Something went wrong; the request id is in the logs." };
+  }
+}
+
+export function problemResponse(e: AppError, requestId: string): Response {
+  const p = toProblem(e);
+  const body = {
+    type: `urn:cryptocloud-postback:problem:${e.code}`,
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+    code: e.code,
+    request_id: requestId,
+  };
+  return new Response(JSON.stringify(body), {
+    status: p.status,
+    headers: { "content-type": "application/problem+json", ...p.headers },
+  });
+}

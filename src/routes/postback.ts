@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { hmacKey, verifyToken } from "../auth/verify-token";
+import { fail } from "../domain/errors";
+import { planPostback } from "../domain/plan";
+import { normalizePostback } from "../domain/postback";
+import { postbackFields } from "../http/body";
+import type { AppEnv } from "../http/context";
+import { log } from "../log";
+import { recordPostback } from "../store/ledger";
+import { enqueueDeliveries } from "../store/outbox";
+import { projectInvoice } from "../store/projection";
+
+export const postback = new Hono<AppEnv>();
+
+/**
+ * CryptoCloud's "URL for notifications". 200 means the postback is in D1; everything that can
+ * wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
+ */
+postback.post("/", async (c) => {
+  const config = c.get("config");
+  const requestId = c.get("requestId");
+  if (config.secretKeys.length === 0) fail({ code: "not_configured", missing: "CRYPTOCLOUD_SECRET_KEY" });
+  const started = performance.now();
+  const now = new Date();
+
+  const { fields, format } = await postbackFields(c.req.raw);
+  const parsed = normalizePostback(fields);
+  if (!parsed.ok) return fail(parsed.error);
+  const p = parsed.value;
+
+  const keys = await Promise.all(config.secretKeys.map(hmacKey));
+  const verified = await verifyToken(p.token, keys, p.invoiceId, now);
+  if (!verified.ok) return fail({ code: "invalid_token", failure: verified.error });
+
+  const entry = planPostback(
+    p,
+    {
+      confirmWithApi: false,
+      rejectTestMode: config.rejectTestMode,
+      destinations: config.forward.urls,
+      contentType: format,
+      requestId,
+    },
+    now,
+  );
+  let result: Awaited<ReturnType<typeof recordPostback>>;
+  try {
+    result = await recordPostback(c.env.DB, entry, now);
+  } catch (e) {
+    return fail({ code: "store_unavailable", reason: e instanceof Error ? e.message : String(e) });
+  }
+
+  c.executionCtx.waitUntil(
+    Promise.allSettled([
+      projectInvoice(c.env.INVOICES, c.env.DB, result.invoice),
+      enqueueDeliveries(c.env.DELIVERIES, result.deliveryIds),
+    ]).then((settled) => {
+      for (const s of settled)
+        if (s.status === "rejected") log("warn", "postback.after_commit_failed", { request_id: requestId, error: String(s.reason) });
+    }),
+  );
+  log("info", "postback.accepted", {
+    request_id: requestId,
+    invoice_id: p.invoiceId,
+    status: result.invoice.status,
+    claimed_status: p.status,
+    format,
+    api_version: p.apiVersion,
+    duplicate: result.invoice.postback_count > 1,
+    deliveries: result.deliveryIds.length,
+    key_index: verified.value.keyIndex,
+    latency_ms: Math.round(performance.now() - started),
+  });
+  return c.json({ message: "Postback received" });
+});
+
+postback.all("/", () => fail({ code: "method_not_allowed", allow: "POST" }));

@@ -1,0 +1,83 @@
+import type { InvoiceRow } from "../domain/invoice";
+import type { LedgerEntry } from "../domain/plan";
+
+export interface LedgerResult {
+  invoice: InvoiceRow;
+  deliveryIds: string[]; // deliveries created by this postback: enqueue them after the commit
+}
+
+// Values move only forward: the row takes the incoming fields only when the incoming status ranks
+// higher; a duplicate or a stale postback just counts. SQLite evaluates every SET against the old row.
+const UPSERT_INVOICE = `
+INSERT INTO invoices (invoice_id, status, status_rank, amount_crypto, currency, order_id, test_mode,
+  confirmed, detail_json, first_received_at, last_received_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+ON CONFLICT (invoice_id) DO UPDATE SET
+  status        = iif(excluded.status_rank > status_rank, excluded.status, status),
+  amount_crypto = iif(excluded.status_rank > status_rank, excluded.amount_crypto, amount_crypto),
+  currency      = iif(excluded.status_rank > status_rank, excluded.currency, currency),
+  order_id      = iif(excluded.status_rank > status_rank, excluded.order_id, order_id),
+  test_mode     = coalesce(iif(excluded.status_rank > status_rank, excluded.test_mode, test_mode), test_mode, excluded.test_mode),
+  confirmed     = max(confirmed, excluded.confirmed),
+  detail_json   = iif(excluded.status_rank > status_rank, excluded.detail_json, detail_json),
+  status_rank   = max(status_rank, excluded.status_rank),
+  last_received_at = excluded.last_received_at,
+  postback_count = postback_count + 1,
+  version       = version + 1
+RETURNING *`;
+
+const INSERT_RECEIPT = `
+INSERT INTO postbacks (invoice_id, received_at, content_type, api_version, status, amount_crypto,
+  currency, order_id, test_mode, request_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
+
+// The event exists once per (invoice, status), and only for the status the invoice now has: a
+// stale `paid` after `overpaid` creates nothing. The UNIQUE key, not a prior SELECT, decides.
+const INSERT_EVENT = `
+INSERT INTO events (id, invoice_id, type, payload, created_at)
+SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT status FROM invoices WHERE invoice_id = ?2) = ?6
+ON CONFLICT DO NOTHING`;
+
+const INSERT_DELIVERY = `
+INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
+SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
+ON CONFLICT (event_id, destination) DO NOTHING
+RETURNING id`;
+
+/** One postback is one D1 batch (one transaction, one round trip). */
+export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date): Promise<LedgerResult> {
+  const at = now.toISOString();
+  const statements = [
+    db
+      .prepare(UPSERT_INVOICE)
+      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.confirmed, e.detailJson, at),
+    db
+      .prepare(INSERT_RECEIPT)
+      .bind(
+        e.invoiceId,
+        at,
+        e.receipt.contentType,
+        e.receipt.apiVersion,
+        e.receipt.claimedStatus,
+        e.amountCrypto,
+        e.currency,
+        e.orderId,
+        e.testMode,
+        e.receipt.requestId,
+      ),
+  ];
+  if (e.event) {
+    const status = e.event.type.slice("invoice.".length);
+    statements.push(db.prepare(INSERT_EVENT).bind(e.event.id, e.invoiceId, e.event.type, e.event.payload, at, status));
+    for (const destination of e.destinations) {
+      statements.push(db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), e.event.id, e.invoiceId, destination, at));
+    }
+  }
+  const results = await db.batch<Record<string, unknown>>(statements);
+  const invoice = results[0]?.results[0] as InvoiceRow | undefined;
+  if (!invoice) throw new Error("invoice upsert returned no row");
+  const deliveryIds = results.slice(3).flatMap((r) => r.results.map((row) => String(row.id)));
+  return { invoice, deliveryIds };
+}
+
+export const newDeliveryId = (): string => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
