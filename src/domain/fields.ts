@@ -15,7 +15,7 @@ export function fieldsFromJson(text: string): Result<RawFields, AppError> {
   } catch {
     return err({ code: "malformed_body", reason: "invalid JSON" });
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || parsed instanceof JsonNumber) {
     return err({ code: "malformed_body", reason: "JSON body is not an object" });
   }
   return ok(new Map(Object.entries(parsed as RawObject)));

@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A real HTTP server on loopback that plays the merchant's downstream receiver and CryptoCloud's
+ * API in tests. Each test uses its own key in the path, so tests never see each other's traffic:
+ *   POST /hook/<key>[?status=500&fail_first=2&sleep_ms=3000&retry_after=120&location=...]
+ *   POST /api/<key>/v2/invoice/merchant/info   (answers what /_program/<key> was told)
+ *   POST /_program/<key>   body {status, body, sleep_ms, times}: queue canned API replies
+ *   GET  /_requests/<key>  what that key received, oldest first
+ */
+export interface Received {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+interface Canned {
+  status: number;
+  body: unknown;
+  sleep_ms?: number;
+}
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalServer(port = 0): Promise<LocalServer> {
+  const received = new Map<string, Received[]>();
+  const programs = new Map<string, Canned[]>();
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? "/", "http://local");
+    const [, kind, key = ""] = url.pathname.split("/");
+    if (kind === "_requests") return json(res, 200, received.get(key) ?? []);
+    if (kind === "_program") {
+      programs.set(key, [...(programs.get(key) ?? []), ...(JSON.parse(body) as Canned[])]);
+      return json(res, 200, { ok: true });
+    }
+    const list = received.get(key) ?? [];
+    list.push({ method: req.method ?? "", path: url.pathname + url.search, headers: flat(req), body, at: Date.now() });
+    received.set(key, list);
+    if (kind === "api") {
+      const queue = programs.get(key) ?? [];
+      const canned = queue.length > 1 ? queue.shift() : queue[0];
+      if (!canned) return json(res, 500, { status: "error" });
+      if (canned.sleep_ms) await sleep(canned.sleep_ms);
+      return json(res, canned.status, canned.body);
+    }
+    const q = url.searchParams;
+    const sleepMs = Number(q.get("sleep_ms") ?? 0);
+    if (sleepMs) await sleep(sleepMs);
+    const failFirst = Number(q.get("fail_first") ?? 0);
+    const status = list.length <= failFirst ? Number(q.get("fail_status") ?? 500) : Number(q.get("status") ?? 200);
+    const headers: Record<string, string> = { "content-type": "text/plain" };
+    if (q.get("retry_after")) headers["retry-after"] = q.get("retry_after") as string;
+    if (q.get("location")) headers.location = q.get("location") as string;
+    res.writeHead(status, headers).end(q.get("reply") ?? `status ${status}`);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+}
+
+function flat(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

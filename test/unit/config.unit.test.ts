@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_RETRY_DELAYS, parseConfig } from "../../src/config";
+
+const WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const good = { CRYPTOCLOUD_SECRET_KEY: "s1", API_TOKEN: "token-token-token-1", FORWARD_URL: "https://shop.example/hook", FORWARD_SECRET: WHSEC };
+
+describe("parseConfig", () => {
+  it("accepts a complete configuration with no errors", () => {
+    const c = parseConfig(good);
+    expect(c.errors).toEqual([]);
+    expect(c.forward.urls).toEqual(["https://shop.example/hook"]);
+  });
+
+  it("splits several secret keys on commas and whitespace", () => {
+    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "a, b\nc d" }).secretKeys).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("reports a missing SECRET KEY", () => {
+    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "" }).errors[0]).toMatch(/CRYPTOCLOUD_SECRET_KEY is not set/);
+  });
+
+  it("reports an API KEY pasted as the SECRET KEY", () => {
+    const c = parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6IjEyMyJ9.abc_DEF-1" });
+    expect(c.errors.join()).toMatch(/looks like the API KEY/);
+  });
+
+  it("fans out to several comma-separated FORWARD_URLs", () => {
+    expect(parseConfig({ ...good, FORWARD_URL: "https://a.example/x, https://b.example/y" }).forward.urls).toHaveLength(2);
+  });
+
+  it("refuses a private FORWARD_URL and forwards nowhere", () => {
+    const c = parseConfig({ ...good, FORWARD_URL: "http://10.0.0.5/hook" });
+    expect(c.errors.join()).toMatch(/FORWARD_URL/);
+    expect(c.forward.urls).toEqual([]);
+  });
+
+  it("allows a private FORWARD_URL with FORWARD_ALLOW_PRIVATE=true", () => {
+    const c = parseConfig({ ...good, FORWARD_URL: "http://127.0.0.1:9000/hook", FORWARD_ALLOW_PRIVATE: "true" });
+    expect(c.errors).toEqual([]);
+  });
+
+  it("requires FORWARD_SECRET when FORWARD_URL is set", () => {
+    expect(parseConfig({ ...good, FORWARD_SECRET: "" }).errors.join()).toMatch(/FORWARD_SECRET is not/);
+  });
+
+  it.each(["secret", "whsec_c2hvcnQ=", `whsec_${btoa("x".repeat(65))}`])("refuses FORWARD_SECRET %j", (s) => {
+    expect(parseConfig({ ...good, FORWARD_SECRET: s }).errors.join()).toMatch(/FORWARD_SECRET must be/);
+  });
+
+  it("accepts several whitespace-separated FORWARD_SECRETs", () => {
+    const second = `whsec_${btoa("y".repeat(32))}`;
+    expect(parseConfig({ ...good, FORWARD_SECRET: `${WHSEC} ${second}` }).forward.secrets).toHaveLength(2);
+  });
+
+  it("defaults the retry schedule to at least 72 hours even at -10 % jitter", () => {
+    const c = parseConfig(good);
+    expect(c.forward.retryDelays).toEqual(DEFAULT_RETRY_DELAYS);
+    const total = DEFAULT_RETRY_DELAYS.reduce((a, b) => a + b, 0);
+    expect(total * 0.9).toBeGreaterThanOrEqual(72 * 3600);
+  });
+
+  it.each(["1,x", "-1", "50000", "", "1,,2"])("treats FORWARD_RETRY_DELAYS %j as an error, never a silent default", (v) => {
+    const c = parseConfig({ ...good, FORWARD_RETRY_DELAYS: v });
+    if (v === "") expect(c.errors).toEqual([]);
+    else expect(c.errors.join()).toMatch(/FORWARD_RETRY_DELAYS/);
+  });
+
+  it.each(["abc", "0", "999999", "1.5"])("refuses FORWARD_TIMEOUT_MS %j", (v) => {
+    expect(parseConfig({ ...good, FORWARD_TIMEOUT_MS: v }).errors.join()).toMatch(/FORWARD_TIMEOUT_MS/);
+  });
+
+  it("refuses a boolean that is not true or false", () => {
+    expect(parseConfig({ ...good, REJECT_TEST_MODE: "yes" }).errors.join()).toMatch(/REJECT_TEST_MODE/);
+  });
+
+  it("warns, without failing, when API_TOKEN is missing", () => {
+    const c = parseConfig({ ...good, API_TOKEN: "" });
+    expect(c.errors).toEqual([]);
+    expect(c.warnings.join()).toMatch(/API_TOKEN/);
+  });
+});

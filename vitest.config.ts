@@ -1,0 +1,53 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig, defineProject } from "vitest/config";
+
+// Tests that run inside workerd. The bindings are declared here rather than read from
+// wrangler.toml on purpose: wrangler.toml also wires the queue *consumer*, and these tests drive
+// the consumer themselves (createMessageBatch/getQueueResult) so that every ack and retry is
+// observed. The e2e project runs wrangler.toml as it is, consumer included.
+const workers = defineProject({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      main: "./src/index.ts",
+      miniflare: {
+        compatibilityDate: "2026-10-30",
+        d1Databases: ["DB"],
+        kvNamespaces: ["INVOICES"],
+        queueProducers: { DELIVERIES: { queueName: "cryptocloud-postback-deliveries" } },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          LOCAL_SERVER: inject("localServer" as never) as string,
+          CRYPTOCLOUD_SECRET_KEY: "test-secret-key-0001",
+          API_TOKEN: "test-api-token-0123456789",
+          FORWARD_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          FORWARD_URL: "",
+          FORWARD_ALLOW_PRIVATE: "true",
+          FORWARD_RETRY_DELAYS: "5,60,300,1800,3600,10800,21600,43200,43200,43200,43200,43200,43200",
+          FORWARD_TIMEOUT_MS: "2000",
+          REJECT_TEST_MODE: "false",
+          CRYPTOCLOUD_API_URL: "https://api.cryptocloud.plus",
+          CRYPTOCLOUD_API_KEY: "",
+        },
+      },
+    })),
+  ],
+  test: {
+    name: "workers",
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    setupFiles: ["./test/support/apply-migrations.ts"],
+    globalSetup: ["./test/support/global-setup.ts"],
+  },
+});
+
+// Tests that run in Node and start the built Worker in workerd through Miniflare.
+const e2e = defineProject({
+  test: {
+    name: "e2e",
+    include: ["test/e2e/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({ test: { projects: [workers, e2e] } });
