@@ -17,6 +17,7 @@ const workers = defineProject({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           LOCAL_SERVER: inject("localServer" as never) as string,
+          TEST_VERBOSE: process.env.TEST_VERBOSE ?? "",
           CRYPTOCLOUD_SECRET_KEY: "test-secret-key-0001",
           API_TOKEN: "test-api-token-0123456789",
           FORWARD_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -35,7 +36,7 @@ const workers = defineProject({
     name: "workers",
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
     setupFiles: ["./test/support/apply-migrations.ts"],
-    globalSetup: ["./test/support/global-setup.ts"],
+    globalSetup: ["./test/node/global-setup.ts"],
   },
 });
 

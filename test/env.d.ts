@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       LOCAL_SERVER: string;
+      TEST_VERBOSE?: string;
     }
   }
 }

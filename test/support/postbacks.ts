@@ -53,8 +53,21 @@ export function formRequest(f: PostbackFields): Request {
 }
 
 export function jsonRequest(f: PostbackFields | string, contentType: string | null = "application/json"): Request {
-  const headers: Record<string, string> = contentType ? { "content-type": contentType } : {};
-  return new Request(URL_POSTBACK, { method: "POST", headers, body: typeof f === "string" ? f : JSON.stringify(f) });
+  const text = typeof f === "string" ? f : JSON.stringify(f);
+  if (contentType === null) return untypedRequest(text);
+  return new Request(URL_POSTBACK, { method: "POST", headers: { "content-type": contentType }, body: text });
+}
+
+/** A POST with no Content-Type at all (a string body would get text/plain from the fetch spec). */
+export function untypedRequest(text: string): Request {
+  const bytes = new TextEncoder().encode(text);
+  const body = new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+  return new Request(URL_POSTBACK, { method: "POST", body });
 }
 
 export function multipartRequest(f: PostbackFields): Request {

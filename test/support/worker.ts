@@ -30,6 +30,8 @@ export const uniqueKey = (): string => crypto.randomUUID().replaceAll("-", "").s
 export const newInvoiceId = (): string => crypto.randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
 
 export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  const { results } = await env.DB.prepare(sql).bind(...params).all<T>();
+  const { results } = await env.DB.prepare(sql)
+    .bind(...params)
+    .all<T>();
   return results;
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_DELAYS, parseConfig } from "../../src/config";
 
 const WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const good = { CRYPTOCLOUD_SECRET_KEY: "s1", API_TOKEN: "token-token-token-1", FORWARD_URL: "https://shop.example/hook", FORWARD_SECRET: WHSEC };
+const good = {
+  CRYPTOCLOUD_SECRET_KEY: "s1",
+  API_TOKEN: "token-token-token-1",
+  FORWARD_URL: "https://shop.example/hook",
+  FORWARD_SECRET: WHSEC,
+};
 
 describe("parseConfig", () => {
   it("accepts a complete configuration with no errors", () => {

@@ -5,7 +5,17 @@ import { normalizePostback } from "../../src/domain/postback";
 
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IkRaTEY0MjEyIn0.c2ln";
 const base = (extra: Record<string, unknown> = {}): RawFields =>
-  new Map(Object.entries({ status: "success", invoice_id: "DZLF4212", amount_crypto: "0.4567", currency: "BTC", order_id: "ORD99999", token: TOKEN, ...extra })) as RawFields;
+  new Map(
+    Object.entries({
+      status: "success",
+      invoice_id: "DZLF4212",
+      amount_crypto: "0.4567",
+      currency: "BTC",
+      order_id: "ORD99999",
+      token: TOKEN,
+      ...extra,
+    }),
+  ) as RawFields;
 
 const fieldOf = (f: RawFields) => {
   const r = normalizePostback(f);
@@ -17,7 +27,16 @@ describe("normalizePostback", () => {
     const r = normalizePostback(base());
     expect(r).toEqual({
       ok: true,
-      value: { invoiceId: "DZLF4212", status: "paid", amountCrypto: "0.4567", currency: "BTC", orderId: "ORD99999", testMode: null, apiVersion: 1, token: TOKEN },
+      value: {
+        invoiceId: "DZLF4212",
+        status: "paid",
+        amountCrypto: "0.4567",
+        currency: "BTC",
+        orderId: "ORD99999",
+        testMode: null,
+        apiVersion: 1,
+        token: TOKEN,
+      },
     });
   });
 

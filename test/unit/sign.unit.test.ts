@@ -1,7 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { buildEvent } from "../../src/domain/event";
 import { webhookHeaders } from "../../src/delivery/sign";
+import { buildEvent } from "../../src/domain/event";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER = `whsec_${btoa("o".repeat(32))}`;

@@ -56,8 +56,10 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
     const failFirst = Number(q.get("fail_first") ?? 0);
     const status = list.length <= failFirst ? Number(q.get("fail_status") ?? 500) : Number(q.get("status") ?? 200);
     const headers: Record<string, string> = { "content-type": "text/plain" };
-    if (q.get("retry_after")) headers["retry-after"] = q.get("retry_after") as string;
-    if (q.get("location")) headers.location = q.get("location") as string;
+    const retryAfter = q.get("retry_after");
+    if (retryAfter) headers["retry-after"] = retryAfter;
+    const location = q.get("location");
+    if (location) headers.location = location;
     res.writeHead(status, headers).end(q.get("reply") ?? `status ${status}`);
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

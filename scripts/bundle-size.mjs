@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The bundle budget, enforced by `npm test`: the deployable Worker must stay under 30 KB gzip.
+import { gzipSync } from "node:zlib";
+import { buildWorker } from "./build.mjs";
+
+export const BUDGET_BYTES = 30 * 1024;
+const { source } = buildWorker();
+const gz = gzipSync(source, { level: 9 }).length;
+const line = `bundle: ${(source.length / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip (budget ${BUDGET_BYTES / 1024} KiB)`;
+if (gz > BUDGET_BYTES) {
+  console.error(`${line}: OVER BUDGET`);
+  process.exit(1);
+}
+console.log(line);
