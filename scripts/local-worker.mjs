@@ -1,0 +1,49 @@
+// Runs the built Worker in workerd through Miniflare's API, with wrangler.toml's real bindings
+// (D1, KV, the queue and its consumer, the DLQ) on local storage, and the migrations applied.
+// Used by the e2e test and the benchmark; unlike `wrangler dev` there is no dev proxy in front.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+/**
+ * @param {{ entry: string, vars?: Record<string, string>, extraWorkers?: object[], quiet?: boolean }} options
+ * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
+ */
+export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true }) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  const { main: _main, modulesRules: _rules, ...rest } = /** @type {Record<string, unknown>} */ (workerOptions);
+  // Miniflare 5 takes a new options shape; wrangler still describes workers in the v4 shape.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      // The Worker's JSON log lines; drained (not shown) unless asked for.
+      ...(quiet ? { handleStructuredLogs: () => {}, handleRuntimeStdio: (out, err) => (out.resume(), err.resume()) } : {}),
+      workers: [
+        {
+          ...rest,
+          name: "cryptocloud-postback",
+          modules: true,
+          scriptPath: entry,
+          modulesRoot: dirname(entry),
+          bindings: { .../** @type {Record<string, unknown>} */ (workerOptions.bindings ?? {}), ...vars },
+        },
+        ...extraWorkers,
+      ],
+    }),
+  );
+  const url = await mf.ready;
+  await applyMigrations(await mf.getD1Database("DB"));
+  return { url: url.origin, mf, dispose: () => mf.dispose() };
+}
+
+/** @param {D1Database} db */
+export async function applyMigrations(db, dir = "migrations") {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
+}
