@@ -19,7 +19,15 @@ export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], qu
       host: "127.0.0.1",
       port: 0,
       // The Worker's JSON log lines; drained (not shown) unless asked for.
-      ...(quiet ? { handleStructuredLogs: () => {}, handleRuntimeStdio: (out, err) => (out.resume(), err.resume()) } : {}),
+      ...(quiet
+        ? {
+            handleStructuredLogs: () => {},
+            handleRuntimeStdio: (out, err) => {
+              out.resume();
+              err.resume();
+            },
+          }
+        : {}),
       workers: [
         {
           ...rest,

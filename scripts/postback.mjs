@@ -55,7 +55,9 @@ const { body, contentType } = postbackBody({
   testMode: o["test-mode"],
 });
 
-console.log(`→ POST ${o.url}  invoice ${invoice}  ${o.amount} ${o.currency}  (${o.format}${o.v2 ? ", v2" : ""}${o.expired ? ", expired token" : ""}${o["wrong-secret"] ? ", wrong secret" : ""})`);
+console.log(
+  `→ POST ${o.url}  invoice ${invoice}  ${o.amount} ${o.currency}  (${o.format}${o.v2 ? ", v2" : ""}${o.expired ? ", expired token" : ""}${o["wrong-secret"] ? ", wrong secret" : ""})`,
+);
 const started = performance.now();
 const res = await fetch(o.url, { method: "POST", headers: { "content-type": contentType }, body });
 const text = await res.text();
