@@ -14,6 +14,10 @@ const workers = defineProject({
         d1Databases: ["DB"],
         kvNamespaces: ["INVOICES"],
         queueProducers: { DELIVERIES: { queueName: "cryptocloud-postback-deliveries" } },
+        ratelimits: {
+          POSTBACK_LIMITER: { namespace_id: "1001", simple: { limit: 600, period: 60 } },
+          POSTBACK_FAILURE_LIMITER: { namespace_id: "1002", simple: { limit: 30, period: 60 } },
+        },
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           LOCAL_SERVER: inject("localServer" as never) as string,

@@ -8,6 +8,7 @@ import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
+import { stats } from "./routes/stats";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
@@ -31,6 +32,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/health", health);
   app.route("/invoices", invoices);
   app.route("/deliveries", deliveries);
+  app.route("/stats", stats);
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

@@ -1,14 +1,13 @@
 import { getConfig } from "../config";
+import { confirmInvoice } from "../confirm/consumer";
 import { log } from "../log";
 import { claimDelivery, markExhausted, recordAttempt } from "../store/deliveries";
 import { attempt } from "./attempt";
 import { decide, errorClass } from "./policy";
 import { webhookHeaders } from "./sign";
 
-/** The queue message: only a pointer. The body is rebuilt from D1 on every attempt. */
-export interface DeliveryMessage {
-  delivery_id: string;
-}
+/** A queue message is only a pointer: a delivery, or an invoice to confirm. Bodies are rebuilt from D1. */
+export type DeliveryMessage = { delivery_id: string } | { confirm_invoice: string };
 
 const CONFIG_RETRY_SECONDS = 300;
 
@@ -21,8 +20,10 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
 }
 
 async function handle(message: Message<DeliveryMessage>, env: Env): Promise<void> {
+  const body = message.body as Partial<Record<string, unknown>> | null;
+  if (typeof body?.confirm_invoice === "string") return handleConfirmation(message, body.confirm_invoice, env);
   const config = getConfig(env);
-  const id = message.body?.delivery_id;
+  const id = body?.delivery_id;
   if (typeof id !== "string") {
     log("warn", "delivery.bad_message", { message_id: message.id });
     return message.ack();
@@ -74,10 +75,21 @@ async function handle(message: Message<DeliveryMessage>, env: Env): Promise<void
   }
 }
 
+async function handleConfirmation(message: Message<DeliveryMessage>, invoiceId: string, env: Env): Promise<void> {
+  try {
+    const { retryAfter } = await confirmInvoice(invoiceId, env);
+    if (retryAfter === null) message.ack();
+    else message.retry({ delaySeconds: retryAfter });
+  } catch (e) {
+    log("error", "confirmation.error", { invoice_id: invoiceId, error: e instanceof Error ? e.message : String(e) });
+    message.retry({ delaySeconds: 60 });
+  }
+}
+
 /** Messages that reached the dead-letter queue: the queue gave up on them, so they are exhausted. */
 export async function consumeDeadLetters(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   for (const m of batch.messages) {
-    const id = m.body?.delivery_id;
+    const id = (m.body as Partial<Record<string, unknown>> | null)?.delivery_id;
     if (typeof id === "string") {
       await markExhausted(env.DB, id, new Date());
       log("error", "delivery.dead_letter", { delivery_id: id });

@@ -1,7 +1,8 @@
+import type { Claimed, Confirmed } from "./confirmation";
 import { buildEvent, type InvoiceEvent } from "./event";
 import { fromBool } from "./invoice";
 import type { Postback } from "./postback";
-import { type InvoiceStatus, STATUS_RANK } from "./status";
+import { type InvoiceStatus, type PaidStatus, STATUS_RANK } from "./status";
 
 /** What one postback writes: the invoice state it asserts, its receipt, and its event. */
 export interface LedgerEntry {
@@ -17,6 +18,7 @@ export interface LedgerEntry {
   receipt: { contentType: string; apiVersion: 1 | 2; claimedStatus: string; requestId: string };
   event: InvoiceEvent | null; // null while the invoice waits for confirmation
   destinations: string[]; // one delivery per destination, created with a new event
+  confirm: boolean; // arm a confirmation with CryptoCloud's API
 }
 
 export interface PlanOptions {
@@ -57,9 +59,72 @@ export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntr
     orderId: p.orderId,
     testMode: fromBool(p.testMode),
     confirmed: 0,
-    detailJson: null,
+    detailJson: held ? JSON.stringify({ confirmation: { state: "pending" } }) : null,
     receipt: { contentType: o.contentType, apiVersion: p.apiVersion, claimedStatus: p.status, requestId: o.requestId },
     event,
-    destinations: forward ? [...o.destinations] : [],
+    destinations: forward && event ? [...o.destinations] : [],
+    confirm: held,
   };
 }
+
+/** What a confirmation by the API writes: the API's values, the postback's beside them. */
+export interface ConfirmedPlan {
+  invoiceId: string;
+  status: PaidStatus;
+  statusRank: number;
+  amountCrypto: string;
+  currency: string;
+  orderId: string | null;
+  testMode: number | null;
+  detailJson: string;
+  event: InvoiceEvent;
+  destinations: string[];
+}
+
+export function planConfirmed(
+  invoiceId: string,
+  api: Confirmed,
+  claimed: Claimed,
+  o: { rejectTestMode: boolean; destinations: readonly string[] },
+  now: Date,
+): ConfirmedPlan {
+  const event = buildEvent(
+    {
+      invoice_id: invoiceId,
+      invoice_uuid: `INV-${invoiceId}`,
+      order_id: api.orderId,
+      status: api.status,
+      amount_crypto: api.amountCrypto,
+      currency: api.currency,
+      test_mode: api.testMode,
+      confirmed: true,
+      received_at: now.toISOString(),
+    },
+    now,
+  );
+  const detail = {
+    confirmation: { state: "confirmed", at: now.toISOString() },
+    api: { amount_usd: api.amountUsd, received: api.received },
+    postback: { amount_crypto: claimed.amountCrypto, currency: claimed.currency, order_id: claimed.orderId },
+    mismatches: api.mismatches,
+  };
+  return {
+    invoiceId,
+    status: api.status,
+    statusRank: STATUS_RANK[api.status],
+    amountCrypto: api.amountCrypto,
+    currency: api.currency,
+    orderId: api.orderId,
+    testMode: fromBool(api.testMode),
+    detailJson: JSON.stringify(detail),
+    event,
+    destinations: o.rejectTestMode && api.testMode === true ? [] : [...o.destinations],
+  };
+}
+
+/** The detail kept for an invoice the API did not confirm. */
+export const unconfirmedDetail = (reason: string, claimed: Claimed, now: Date): string =>
+  JSON.stringify({
+    confirmation: { state: "unconfirmed", reason, at: now.toISOString() },
+    postback: { amount_crypto: claimed.amountCrypto, currency: claimed.currency, order_id: claimed.orderId },
+  });

@@ -1,13 +1,14 @@
 import { Hono } from "hono";
 import { hmacKey, verifyToken } from "../auth/verify-token";
-import { fail } from "../domain/errors";
+import { AppFailure, fail } from "../domain/errors";
 import { planPostback } from "../domain/plan";
 import { normalizePostback } from "../domain/postback";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
+import { admitPostback, clientIp, noteRefusal } from "../http/rate-limit";
 import { log } from "../log";
 import { recordPostback } from "../store/ledger";
-import { enqueueDeliveries } from "../store/outbox";
+import { enqueueConfirmations, enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 
 export const postback = new Hono<AppEnv>();
@@ -16,6 +17,18 @@ export const postback = new Hono<AppEnv>();
  * CryptoCloud's "URL for notifications". 200 means the postback is in D1; everything that can
  * wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
  */
+const REFUSALS = new Set(["malformed_body", "invalid_field", "invalid_token", "unsupported_media_type", "payload_too_large"]);
+
+/** Refused postbacks are counted against the strict limiter after the response. */
+postback.use("/", async (c, next) => {
+  const ip = clientIp(c.req.raw);
+  await admitPostback(c.env, ip, Date.now());
+  await next();
+  // hono's compose has already turned a thrown error into the response and kept it in c.error.
+  const e = c.error;
+  if (e instanceof AppFailure && REFUSALS.has(e.error.code)) c.executionCtx.waitUntil(noteRefusal(c.env, ip, Date.now()));
+});
+
 postback.post("/", async (c) => {
   const config = c.get("config");
   const requestId = c.get("requestId");
@@ -35,7 +48,7 @@ postback.post("/", async (c) => {
   const entry = planPostback(
     p,
     {
-      confirmWithApi: false,
+      confirmWithApi: config.apiKey !== null,
       rejectTestMode: config.rejectTestMode,
       destinations: config.forward.urls,
       contentType: format,
@@ -54,6 +67,7 @@ postback.post("/", async (c) => {
     Promise.allSettled([
       projectInvoice(c.env.INVOICES, c.env.DB, result.invoice),
       enqueueDeliveries(c.env.DELIVERIES, result.deliveryIds),
+      result.confirm ? enqueueConfirmations(c.env.DELIVERIES, [p.invoiceId]) : null,
     ]).then((settled) => {
       for (const s of settled)
         if (s.status === "rejected") log("warn", "postback.after_commit_failed", { request_id: requestId, error: String(s.reason) });

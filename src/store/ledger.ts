@@ -4,6 +4,7 @@ import type { LedgerEntry } from "../domain/plan";
 export interface LedgerResult {
   invoice: InvoiceRow;
   deliveryIds: string[]; // deliveries created by this postback: enqueue them after the commit
+  confirm: boolean; // a confirmation was armed: enqueue it after the commit
 }
 
 // Values move only forward: the row takes the incoming fields only when the incoming status ranks
@@ -38,6 +39,12 @@ INSERT INTO events (id, invoice_id, type, payload, created_at)
 SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT status FROM invoices WHERE invoice_id = ?2) = ?6
 ON CONFLICT DO NOTHING`;
 
+// Every postback re-arms the invoice's confirmation: the API may know more than it did last time.
+const ARM_CONFIRMATION = `
+INSERT INTO confirmations (invoice_id, state, next_attempt_at, updated_at) VALUES (?1, 'pending', ?2, ?2)
+ON CONFLICT (invoice_id) DO UPDATE SET state = 'pending', attempt_count = 0, next_attempt_at = ?2,
+  last_error = NULL, updated_at = ?2`;
+
 const INSERT_DELIVERY = `
 INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
 SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
@@ -66,6 +73,8 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
         e.receipt.requestId,
       ),
   ];
+  if (e.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(e.invoiceId, at));
+  const firstDelivery = statements.length + (e.event ? 1 : 0);
   if (e.event) {
     const status = e.event.type.slice("invoice.".length);
     statements.push(db.prepare(INSERT_EVENT).bind(e.event.id, e.invoiceId, e.event.type, e.event.payload, at, status));
@@ -76,8 +85,8 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
-  const deliveryIds = results.slice(3).flatMap((r) => r.results.map((row) => String(row.id)));
-  return { invoice, deliveryIds };
+  const deliveryIds = results.slice(firstDelivery).flatMap((r) => r.results.map((row) => String(row.id)));
+  return { invoice, deliveryIds, confirm: e.confirm };
 }
 
 export const newDeliveryId = (): string => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;

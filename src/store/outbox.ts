@@ -9,3 +9,10 @@ export async function enqueueDeliveries(queue: Queue<DeliveryMessage>, ids: read
     await queue.sendBatch(chunk.map((delivery_id) => ({ body: { delivery_id }, contentType: "json", delaySeconds })));
   }
 }
+
+export async function enqueueConfirmations(queue: Queue<DeliveryMessage>, invoiceIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < invoiceIds.length; i += SEND_BATCH_MAX) {
+    const chunk = invoiceIds.slice(i, i + SEND_BATCH_MAX);
+    await queue.sendBatch(chunk.map((confirm_invoice) => ({ body: { confirm_invoice }, contentType: "json" })));
+  }
+}

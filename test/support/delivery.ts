@@ -8,14 +8,14 @@ import { call, type EnvOverrides, envWith, newInvoiceId, rows } from "./worker";
 export const QUEUE = "cryptocloud-postback-deliveries";
 
 /**
- * Runs the Worker's queue handler on one message per delivery id; returns what was acked/retried.
+ * Runs the Worker's queue handler on one message per body; returns what was acked/retried.
  * getQueueResult (vitest-plugin 1.4.10) drops retry()'s delaySeconds, so the helper records the
  * options each message's real retry() was called with and puts them back into the result.
  */
-export async function runConsumer(ids: string[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> {
+export async function runQueue(bodies: DeliveryMessage[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> {
   const batch = createMessageBatch<DeliveryMessage>(
     queue,
-    ids.map((delivery_id, i) => ({ id: `msg-${i}-${delivery_id}`, timestamp: new Date(), attempts: 1, body: { delivery_id } })),
+    bodies.map((body, i) => ({ id: `msg-${i}-${Object.values(body)[0]}`, timestamp: new Date(), attempts: 1, body })),
   );
   const delays = new Map<string, number | undefined>();
   for (const m of batch.messages) {
@@ -30,6 +30,20 @@ export async function runConsumer(ids: string[], overrides: EnvOverrides = {}, q
   const result = await getQueueResult(batch, ctx);
   result.retryMessages = result.retryMessages.map((r) => ({ ...r, delaySeconds: delays.get(r.msgId) }));
   return result;
+}
+
+/** The delivery consumer, one message per delivery id. */
+export const runConsumer = (ids: string[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> =>
+  runQueue(
+    ids.map((delivery_id) => ({ delivery_id })),
+    overrides,
+    queue,
+  );
+
+/** The confirmation consumer for one invoice: was it acked, or retried and after how long? */
+export async function runConfirmation(invoiceId: string, overrides: EnvOverrides = {}) {
+  const r = await runQueue([{ confirm_invoice: invoiceId }], overrides);
+  return { acked: r.explicitAcks.length === 1, retried: r.retryMessages.length === 1, delay: r.retryMessages[0]?.delaySeconds };
 }
 
 type Extra = { [K in keyof PostbackFields]?: PostbackFields[K] | ((invoiceId: string) => PostbackFields[K]) };
