@@ -12,11 +12,12 @@ CREATE TABLE invoices (
   first_received_at   TEXT NOT NULL,             -- ISO 8601, UTC, ms
   last_received_at    TEXT NOT NULL,
   postback_count      INTEGER NOT NULL DEFAULT 1,
+  updated_at          TEXT NOT NULL,             -- last change of any kind
   version             INTEGER NOT NULL DEFAULT 1,-- bumped on every change
-  projected_version   INTEGER NOT NULL DEFAULT 0 -- the version last written to KV
+  projected_version   INTEGER NOT NULL DEFAULT 0 -- the version the sweeper last checked KV for
 );
 CREATE INDEX invoices_newest ON invoices (first_received_at DESC, invoice_id DESC);
-CREATE INDEX invoices_unprojected ON invoices (projected_version, version) WHERE projected_version < version;
+CREATE INDEX invoices_stale_projection ON invoices (updated_at) WHERE projected_version < version;
 
 -- Receipt log: every accepted postback. Never the token.
 CREATE TABLE postbacks (

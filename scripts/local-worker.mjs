@@ -4,14 +4,19 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
 
 /**
- * @param {{ entry: string, vars?: Record<string, string>, extraWorkers?: object[], quiet?: boolean }} options
+ * `bare` runs a script with none of wrangler.toml's bindings (the benchmark's baselines), `d1` adds
+ * D1 databases to it; `workerOverrides` replaces worker options (e.g. the rate limits).
+ * @param {{ entry: string, vars?: Record<string, string>, extraWorkers?: object[], quiet?: boolean,
+ *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown> }} options
  * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
  */
-export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true }) {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true, bare = false, d1 = [], workerOverrides = {} }) {
+  const { workerOptions } = bare
+    ? { workerOptions: { compatibilityDate: "2026-10-30", d1Databases: d1 } }
+    : unstable_getMiniflareWorkerOptions("wrangler.toml");
   const { main: _main, modulesRules: _rules, ...rest } = /** @type {Record<string, unknown>} */ (workerOptions);
   // Miniflare 5 takes a new options shape; wrangler still describes workers in the v4 shape.
   const mf = new Miniflare(
@@ -35,14 +40,17 @@ export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], qu
           modules: true,
           scriptPath: entry,
           modulesRoot: dirname(entry),
-          bindings: { .../** @type {Record<string, unknown>} */ (workerOptions.bindings ?? {}), ...vars },
+          // wrangler.toml's [vars] and what the caller passes: never a developer's .dev.vars, which
+          // wrangler's helper would read in.
+          bindings: { ...(bare ? {} : unstable_readConfig({ config: "wrangler.toml" }).vars), ...vars },
+          ...workerOverrides,
         },
         ...extraWorkers,
       ],
     }),
   );
   const url = await mf.ready;
-  await applyMigrations(await mf.getD1Database("DB"));
+  if (!bare) await applyMigrations(await mf.getD1Database("DB"));
   return { url: url.origin, mf, dispose: () => mf.dispose() };
 }
 

@@ -45,13 +45,13 @@ export async function confirmInvoice(invoiceId: string, env: Env): Promise<{ ret
       const { invoice, deliveryIds } = await recordConfirmed(env.DB, plan, claim.claimedAt, at);
       if (result.invoice.mismatches.length) log("warn", "confirmation.mismatch", { ...fields, mismatches: result.invoice.mismatches });
       log("info", "confirmation.confirmed", { ...fields, status: plan.status, deliveries: deliveryIds.length });
-      await Promise.all([enqueueDeliveries(env.DELIVERIES, deliveryIds), invoice ? projectInvoice(env.INVOICES, env.DB, invoice) : null]);
+      await Promise.all([enqueueDeliveries(env.DELIVERIES, deliveryIds), invoice ? projectInvoice(env.INVOICES, invoice) : null]);
       return { retryAfter: null };
     }
     case "unconfirmed": {
       const invoice = await recordUnconfirmed(env.DB, invoiceId, unconfirmedDetail(result.reason, claim.claimed, at), claim.claimedAt, at);
       log("warn", "confirmation.unconfirmed", { ...fields, reason: result.reason });
-      if (invoice) await projectInvoice(env.INVOICES, env.DB, invoice);
+      if (invoice) await projectInvoice(env.INVOICES, invoice);
       return { retryAfter: null };
     }
     case "unauthorized": {

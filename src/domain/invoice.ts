@@ -14,6 +14,7 @@ export interface InvoiceRow {
   first_received_at: string;
   last_received_at: string;
   postback_count: number;
+  updated_at: string;
   version: number;
   projected_version: number;
 }

@@ -65,7 +65,7 @@ postback.post("/", async (c) => {
 
   c.executionCtx.waitUntil(
     Promise.allSettled([
-      projectInvoice(c.env.INVOICES, c.env.DB, result.invoice),
+      result.changed ? projectInvoice(c.env.INVOICES, result.invoice) : null,
       enqueueDeliveries(c.env.DELIVERIES, result.deliveryIds),
       result.confirm ? enqueueConfirmations(c.env.DELIVERIES, [p.invoiceId]) : null,
     ]).then((settled) => {

@@ -56,11 +56,11 @@ export async function recordConfirmed(
     db
       .prepare(
         `UPDATE invoices SET status = ?2, status_rank = ?3, amount_crypto = ?4, currency = ?5, order_id = ?6,
-           test_mode = coalesce(?7, test_mode), confirmed = 1, detail_json = ?8, version = version + 1
+           test_mode = coalesce(?7, test_mode), confirmed = 1, detail_json = ?8, version = version + 1, updated_at = ?9
          WHERE invoice_id = ?1 AND (status_rank < ?3 OR (status_rank = ?3 AND confirmed = 0))
          RETURNING *`,
       )
-      .bind(c.invoiceId, c.status, c.statusRank, c.amountCrypto, c.currency, c.orderId, c.testMode, c.detailJson),
+      .bind(c.invoiceId, c.status, c.statusRank, c.amountCrypto, c.currency, c.orderId, c.testMode, c.detailJson, at),
     db.prepare(FINISH).bind(c.invoiceId, "done", null, at, claimedAt),
     db.prepare("DELETE FROM flags WHERE key = 'api_unauthorized'"),
     db
@@ -96,10 +96,10 @@ export async function recordUnconfirmed(
   const [upd] = await db.batch<Record<string, unknown>>([
     db
       .prepare(
-        `UPDATE invoices SET status = 'unconfirmed', detail_json = ?2, version = version + 1
+        `UPDATE invoices SET status = 'unconfirmed', detail_json = ?2, version = version + 1, updated_at = ?3
          WHERE invoice_id = ?1 AND status_rank = 0 RETURNING *`,
       )
-      .bind(invoiceId, detailJson),
+      .bind(invoiceId, detailJson, at),
     db.prepare(FINISH).bind(invoiceId, "done", null, at, claimedAt),
     db.prepare("DELETE FROM flags WHERE key = 'api_unauthorized'"),
   ]);

@@ -5,14 +5,15 @@ export interface LedgerResult {
   invoice: InvoiceRow;
   deliveryIds: string[]; // deliveries created by this postback: enqueue them after the commit
   confirm: boolean; // a confirmation was armed: enqueue it after the commit
+  changed: boolean; // a new invoice or a new status: project it to KV now (duplicates wait for the sweeper)
 }
 
 // Values move only forward: the row takes the incoming fields only when the incoming status ranks
 // higher; a duplicate or a stale postback just counts. SQLite evaluates every SET against the old row.
 const UPSERT_INVOICE = `
 INSERT INTO invoices (invoice_id, status, status_rank, amount_crypto, currency, order_id, test_mode,
-  confirmed, detail_json, first_received_at, last_received_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+  confirmed, detail_json, first_received_at, last_received_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)
 ON CONFLICT (invoice_id) DO UPDATE SET
   status        = iif(excluded.status_rank > status_rank, excluded.status, status),
   amount_crypto = iif(excluded.status_rank > status_rank, excluded.amount_crypto, amount_crypto),
@@ -23,6 +24,7 @@ ON CONFLICT (invoice_id) DO UPDATE SET
   detail_json   = iif(excluded.status_rank > status_rank, excluded.detail_json, detail_json),
   status_rank   = max(status_rank, excluded.status_rank),
   last_received_at = excluded.last_received_at,
+  updated_at    = excluded.updated_at,
   postback_count = postback_count + 1,
   version       = version + 1
 RETURNING *`;
@@ -74,7 +76,8 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
       ),
   ];
   if (e.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(e.invoiceId, at));
-  const firstDelivery = statements.length + (e.event ? 1 : 0);
+  const eventIndex = statements.length;
+  const firstDelivery = eventIndex + (e.event ? 1 : 0);
   if (e.event) {
     const status = e.event.type.slice("invoice.".length);
     statements.push(db.prepare(INSERT_EVENT).bind(e.event.id, e.invoiceId, e.event.type, e.event.payload, at, status));
@@ -86,7 +89,8 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
   const deliveryIds = results.slice(firstDelivery).flatMap((r) => r.results.map((row) => String(row.id)));
-  return { invoice, deliveryIds, confirm: e.confirm };
+  const eventCreated = e.event !== null && (results[eventIndex]?.meta.changes ?? 0) > 0;
+  return { invoice, deliveryIds, confirm: e.confirm, changed: invoice.postback_count === 1 || eventCreated };
 }
 
 export const newDeliveryId = (): string => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;

@@ -1,5 +1,7 @@
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
 import { captureLogs } from "../support/logs";
 import { cryptoCloudToken, fields, formRequest, invoiceInfo, jsonRequest, multipartRequest, untypedRequest } from "../support/postbacks";
 import { call, newInvoiceId, rows } from "../support/worker";
@@ -144,7 +146,23 @@ describe("POST /postback records each invoice once", () => {
     const r = await recorded(id);
     expect(r.invoices[0]).toMatchObject({ status: "overpaid", amount_crypto: "0.5", postback_count: 3 });
     expect(r.events.map((e) => e.type).sort()).toEqual(["invoice.overpaid", "invoice.paid"]);
-    expect(JSON.parse(r.kv ?? "{}")).toMatchObject({ status: "overpaid", postback_count: 3 });
+    expect(JSON.parse(r.kv ?? "{}")).toMatchObject({ status: "overpaid" });
+  });
+
+  it("projects a new status to KV at once, and leaves a duplicate's counters to the sweeper", async () => {
+    const id = newInvoiceId();
+    const f = await fields(id);
+    await call(formRequest(f));
+    await call(formRequest(f));
+    await call(formRequest(f));
+    const kv = () => env.INVOICES.getWithMetadata<{ version: number }>(`invoice:${id}`);
+    expect(JSON.parse((await kv()).value ?? "{}")).toMatchObject({ status: "paid", postback_count: 1 });
+    expect((await kv()).metadata).toEqual({ version: 1 });
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 11_000 }), env, ctx);
+    expect(JSON.parse((await kv()).value ?? "{}")).toMatchObject({ status: "paid", postback_count: 3 });
+    expect((await kv()).metadata).toEqual({ version: 3 });
   });
 
   it("never stores the token", async () => {

@@ -89,8 +89,24 @@ describe("the sweeper", () => {
     };
     expect((await call(formRequest(await fields(id)), { INVOICES: failingKv })).status).toBe(200);
     expect(await env.INVOICES.get(`invoice:${id}`)).toBeNull();
-    await runCron(new Date(Date.now() + 31_000));
+    await runCron(new Date(Date.now() + 11_000));
     expect(JSON.parse((await env.INVOICES.get(`invoice:${id}`)) ?? "null")).toMatchObject({ invoice_id: id, status: "paid" });
+    expect(await rows("SELECT projected_version = version AS synced FROM invoices WHERE invoice_id = ?", id)).toEqual([{ synced: 1 }]);
+  });
+
+  it("does not rewrite a KV projection that is already current", async () => {
+    const id = newInvoiceId();
+    await call(formRequest(await fields(id)));
+    const puts: string[] = [];
+    const watchedKv = {
+      put: (k: string, v: string, o: KVNamespacePutOptions) => {
+        puts.push(k);
+        return env.INVOICES.put(k, v, o);
+      },
+      getWithMetadata: env.INVOICES.getWithMetadata.bind(env.INVOICES),
+    };
+    await runCron(new Date(Date.now() + 11_000), { INVOICES: watchedKv });
+    expect(puts).not.toContain(`invoice:${id}`);
     expect(await rows("SELECT projected_version = version AS synced FROM invoices WHERE invoice_id = ?", id)).toEqual([{ synced: 1 }]);
   });
 });
