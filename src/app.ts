@@ -1,9 +1,10 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { getConfig } from "./config";
 import { AppFailure } from "./domain/errors";
 import type { AppEnv } from "./http/context";
 import { problemResponse } from "./http/problem";
 import { log } from "./log";
+import { openapi } from "./openapi";
 import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
@@ -33,6 +34,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/invoices", invoices);
   app.route("/deliveries", deliveries);
   app.route("/stats", stats);
+  app.get("/openapi.json", (c) => c.json(openapi));
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

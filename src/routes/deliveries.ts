@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, sinceParam } from "../http/query";

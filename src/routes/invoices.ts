@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import { toPublicInvoice } from "../domain/invoice";
 import { stripInvoicePrefix } from "../domain/status";

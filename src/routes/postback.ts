@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { hmacKey, verifyToken } from "../auth/verify-token";
 import { AppFailure, fail } from "../domain/errors";
 import { planPostback } from "../domain/plan";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../http/context";
 import { readStats } from "../store/stats";
 import { requireApiToken } from "./auth";
