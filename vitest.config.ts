@@ -44,15 +44,16 @@ const workers = defineProject({
   },
 });
 
-// Tests that run in Node and start the built Worker in workerd through Miniflare.
-const e2e = defineProject({
+// Tests that run in Node: the e2e test (the built Worker in workerd through Miniflare) and the
+// scripts' own tests.
+const node = defineProject({
   test: {
-    name: "e2e",
-    include: ["test/e2e/**/*.test.ts"],
+    name: "node",
+    include: ["test/e2e/**/*.test.ts", "test/node/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });
 
-export default defineConfig({ test: { projects: [workers, e2e] } });
+export default defineConfig({ test: { projects: [workers, node] } });
