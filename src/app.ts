@@ -23,6 +23,7 @@ export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {
+    c.set("started", performance.now());
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("config", getConfig(c.env));
     await next();
@@ -44,7 +45,8 @@ export function buildApp(): Hono<AppEnv> {
     const requestId = c.get("requestId") ?? "unknown";
     const error = e instanceof AppFailure ? e.error : ({ code: "internal", reason: e.message } as const);
     const level = error.code === "internal" || error.code === "store_unavailable" ? "error" : "warn";
-    log(level, "request.failed", { request_id: requestId, method: c.req.method, path: c.req.path, ...error });
+    const latency_ms = Math.round(performance.now() - (c.get("started") ?? performance.now()));
+    log(level, "request.failed", { request_id: requestId, method: c.req.method, path: c.req.path, latency_ms, ...error });
     const res = problemResponse(error, requestId);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
     return res;

@@ -1,4 +1,5 @@
 import { checkDestination } from "./delivery/destinations";
+import { log } from "./log";
 
 /** Everything the Worker reads from env, validated once per isolate. */
 export interface Config {
@@ -114,12 +115,14 @@ export function parseConfig(env: Record<string, unknown>): Config {
 
 const cache = new WeakMap<object, Config>();
 
-/** The parsed config for this env object; workerd keeps one env per isolate. */
+/** The parsed config for this env object; workerd keeps one env per isolate. Problems are logged once. */
 export function getConfig(env: object): Config {
   let config = cache.get(env);
   if (!config) {
     config = parseConfig(env as Record<string, unknown>);
     cache.set(env, config);
+    if (config.errors.length) log("error", "config.invalid", { errors: config.errors });
+    if (config.warnings.length) log("warn", "config.warnings", { warnings: config.warnings });
   }
   return config;
 }

@@ -3,5 +3,5 @@ import type { Config } from "../config";
 /** What every handler may read from the context, set once per request in app.ts. */
 export type AppEnv = {
   Bindings: Env;
-  Variables: { requestId: string; config: Config };
+  Variables: { requestId: string; config: Config; started: number };
 };

@@ -33,7 +33,6 @@ postback.post("/", async (c) => {
   const config = c.get("config");
   const requestId = c.get("requestId");
   if (config.secretKeys.length === 0) fail({ code: "not_configured", missing: "CRYPTOCLOUD_SECRET_KEY" });
-  const started = performance.now();
   const now = new Date();
 
   const { fields, format } = await postbackFields(c.req.raw);
@@ -83,7 +82,7 @@ postback.post("/", async (c) => {
     duplicate: result.invoice.postback_count > 1,
     deliveries: result.deliveryIds.length,
     key_index: verified.value.keyIndex,
-    latency_ms: Math.round(performance.now() - started),
+    latency_ms: Math.round(performance.now() - c.get("started")),
   });
   return c.json({ message: "Postback received" });
 });

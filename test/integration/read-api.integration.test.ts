@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { captureLogs } from "../support/logs";
 import { fields, formRequest, jsonRequest } from "../support/postbacks";
 import { api, call, newInvoiceId } from "../support/worker";
 
@@ -154,5 +155,27 @@ describe("unknown routes", () => {
     const res = await call(new Request("https://worker.test/nope"));
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
+
+describe("logs", () => {
+  const logs = captureLogs();
+
+  it("log a configuration error once, when the config is first read", async () => {
+    await call(new Request("https://worker.test/health"), { FORWARD_TIMEOUT_MS: "nope" });
+    const lines = logs.filter((l) => l.includes('"config.invalid"'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("FORWARD_TIMEOUT_MS");
+  });
+
+  it("log a refused postback with its request id, outcome code and latency, and never the token", async () => {
+    const req = formRequest(await fields(newInvoiceId(), { currency: "btc" }));
+    const token = new URLSearchParams(await req.clone().text()).get("token") ?? "";
+    const res = await call(req);
+    const { request_id } = (await res.json()) as { request_id: string };
+    const line = JSON.parse(logs.find((l) => l.includes(request_id)) ?? "{}");
+    expect(line).toMatchObject({ event: "request.failed", request_id, code: "invalid_field", field: "currency" });
+    expect(typeof line.latency_ms).toBe("number");
+    expect(logs.join("\n")).not.toContain(token);
   });
 });
