@@ -1,7 +1,5 @@
 import { log } from "../log";
-import { sweepOverdueConfirmations } from "../store/confirmations";
-import { sweepOverdue } from "../store/deliveries";
-import { enqueueConfirmations, enqueueDeliveries } from "../store/outbox";
+import { enqueueConfirmations, enqueueDeliveries, sweepOverdue } from "../store/outbox";
 import { repairProjections } from "../store/projection";
 
 /** A delivery this late past its due time has lost its queue message. */
@@ -13,9 +11,9 @@ const PROJECTION_LIMIT = 200;
 
 /** The cron safety net: lost enqueues, lost KV writes and coalesced counters are repaired here, every minute. */
 export async function sweep(env: Env, now: Date): Promise<{ requeued: number; reprojected: number }> {
-  const ids = await sweepOverdue(env.DB, now, SWEEP_GRACE_MS, SWEEP_LIMIT);
+  const ids = await sweepOverdue(env.DB, "deliveries", now, SWEEP_GRACE_MS, SWEEP_LIMIT);
   await enqueueDeliveries(env.DELIVERIES, ids);
-  const confirmations = await sweepOverdueConfirmations(env.DB, now, SWEEP_GRACE_MS, SWEEP_LIMIT);
+  const confirmations = await sweepOverdue(env.DB, "confirmations", now, SWEEP_GRACE_MS, SWEEP_LIMIT);
   await enqueueConfirmations(env.DELIVERIES, confirmations);
   const reprojected = await repairProjections(env.INVOICES, env.DB, new Date(now.getTime() - PROJECTION_GRACE_MS), PROJECTION_LIMIT);
   if (ids.length || reprojected || confirmations.length) {

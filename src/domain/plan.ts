@@ -4,15 +4,19 @@ import { fromBool } from "./invoice";
 import type { Postback } from "./postback";
 import { type InvoiceStatus, type PaidStatus, STATUS_RANK } from "./status";
 
-/** What one postback writes: the invoice state it asserts, its receipt, and its event. */
-export interface LedgerEntry {
+/** The invoice state a write asserts. */
+interface InvoiceFields<S extends InvoiceStatus> {
   invoiceId: string;
-  status: InvoiceStatus;
+  status: S;
   statusRank: number;
   amountCrypto: string;
   currency: string;
   orderId: string | null;
   testMode: number | null;
+}
+
+/** What one postback writes: the invoice state it asserts, its receipt, and its event. */
+export interface LedgerEntry extends InvoiceFields<InvoiceStatus> {
   confirmed: number;
   detailJson: string | null;
   receipt: { contentType: string; apiVersion: 1 | 2; claimedStatus: string; requestId: string };
@@ -68,14 +72,7 @@ export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntr
 }
 
 /** What a confirmation by the API writes: the API's values, the postback's beside them. */
-export interface ConfirmedPlan {
-  invoiceId: string;
-  status: PaidStatus;
-  statusRank: number;
-  amountCrypto: string;
-  currency: string;
-  orderId: string | null;
-  testMode: number | null;
+export interface ConfirmedPlan extends InvoiceFields<PaidStatus> {
   detailJson: string;
   event: InvoiceEvent;
   destinations: string[];

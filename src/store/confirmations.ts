@@ -1,7 +1,8 @@
 import type { Claimed } from "../domain/confirmation";
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
-import { newDeliveryId } from "./ledger";
+import { eventStatements } from "./ledger";
+import { claimStatement } from "./outbox";
 
 export interface ClaimedConfirmation {
   attempt: number;
@@ -16,15 +17,8 @@ export async function claimConfirmation(
   now: Date,
   leaseMs: number,
 ): Promise<ClaimedConfirmation | null> {
-  const at = now.toISOString();
   const [claim, last] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(
-        `UPDATE confirmations SET lease_until = ?3, attempt_count = attempt_count + 1, updated_at = ?2
-         WHERE invoice_id = ?1 AND state = 'pending' AND next_attempt_at <= ?4 AND (lease_until IS NULL OR lease_until < ?2)
-         RETURNING attempt_count, updated_at`,
-      )
-      .bind(invoiceId, at, new Date(now.getTime() + leaseMs).toISOString(), new Date(now.getTime() + 2000).toISOString()),
+    claimStatement(db, "confirmations", invoiceId, now, leaseMs),
     db.prepare("SELECT amount_crypto, currency, order_id FROM postbacks WHERE invoice_id = ?1 ORDER BY id DESC LIMIT 1").bind(invoiceId),
   ]);
   const row = claim?.results[0];
@@ -63,21 +57,7 @@ export async function recordConfirmed(
       .bind(c.invoiceId, c.status, c.statusRank, c.amountCrypto, c.currency, c.orderId, c.testMode, c.detailJson, at),
     db.prepare(FINISH).bind(c.invoiceId, "done", null, at, claimedAt),
     db.prepare("DELETE FROM flags WHERE key = 'api_unauthorized'"),
-    db
-      .prepare(
-        `INSERT INTO events (id, invoice_id, type, payload, created_at)
-         SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT status FROM invoices WHERE invoice_id = ?2) = ?6 ON CONFLICT DO NOTHING`,
-      )
-      .bind(c.event.id, c.invoiceId, c.event.type, c.event.payload, at, c.status),
-    ...c.destinations.map((d) =>
-      db
-        .prepare(
-          `INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
-           SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
-           ON CONFLICT (event_id, destination) DO NOTHING RETURNING id`,
-        )
-        .bind(newDeliveryId(), c.event.id, c.invoiceId, d, at),
-    ),
+    ...eventStatements(db, c.invoiceId, c.event, c.destinations, at),
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = (results[0]?.results[0] as InvoiceRow | undefined) ?? null;
@@ -137,18 +117,4 @@ export async function getFlags(db: D1Database): Promise<{ key: string; value: st
   return (
     await db.prepare("SELECT key, value, updated_at FROM flags ORDER BY key").all<{ key: string; value: string; updated_at: string }>()
   ).results;
-}
-
-/** Pending confirmations whose queue message was lost (see sweepOverdue for deliveries). */
-export async function sweepOverdueConfirmations(db: D1Database, now: Date, graceMs: number, limit: number): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE confirmations SET next_attempt_at = ?1 WHERE invoice_id IN (
-         SELECT invoice_id FROM confirmations WHERE state = 'pending' AND next_attempt_at <= ?2
-           AND (lease_until IS NULL OR lease_until < ?1) ORDER BY next_attempt_at LIMIT ?3)
-       RETURNING invoice_id`,
-    )
-    .bind(now.toISOString(), new Date(now.getTime() - graceMs).toISOString(), limit)
-    .all<{ invoice_id: string }>();
-  return results.map((r) => r.invoice_id);
 }

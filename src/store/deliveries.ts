@@ -1,6 +1,7 @@
 import type { Decision } from "../delivery/policy";
 import { type Cursor, decodeCursor, encodeCursor } from "./cursor";
 import { newDeliveryId } from "./ledger";
+import { claimStatement } from "./outbox";
 
 export type DeliveryState = "pending" | "delivered" | "failed" | "exhausted";
 
@@ -24,20 +25,10 @@ export interface Claimed {
   payload: string;
 }
 
-/**
- * Takes the delivery for one attempt: only a pending, due delivery that nobody holds. A second
- * queue message for the same delivery (a sweeper re-enqueue, a redelivered message) gets null.
- */
+/** Takes the delivery for one attempt, with its event's body; null when it is not ours to send. */
 export async function claimDelivery(db: D1Database, id: string, now: Date, leaseMs: number): Promise<Claimed | null> {
-  const at = now.toISOString();
   const [claim, event] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(
-        `UPDATE deliveries SET lease_until = ?3, attempt_count = attempt_count + 1, updated_at = ?2
-         WHERE id = ?1 AND state = 'pending' AND next_attempt_at <= ?4 AND (lease_until IS NULL OR lease_until < ?2)
-         RETURNING *`,
-      )
-      .bind(id, at, new Date(now.getTime() + leaseMs).toISOString(), new Date(now.getTime() + 2000).toISOString()),
+    claimStatement(db, "deliveries", id, now, leaseMs),
     db.prepare("SELECT e.payload FROM events e JOIN deliveries d ON d.event_id = e.id WHERE d.id = ?1").bind(id),
   ]);
   const delivery = claim?.results[0] as DeliveryRow | undefined;
@@ -83,23 +74,6 @@ export async function markExhausted(db: D1Database, id: string, now: Date): Prom
     )
     .bind(id, now.toISOString())
     .run();
-}
-
-/**
- * Pending deliveries that are overdue by more than `grace` and held by nobody: their queue
- * message was lost. Their due time moves to now, so the next sweep leaves them alone for `grace`.
- */
-export async function sweepOverdue(db: D1Database, now: Date, graceMs: number, limit: number): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE deliveries SET next_attempt_at = ?1 WHERE id IN (
-         SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?2
-           AND (lease_until IS NULL OR lease_until < ?1) ORDER BY next_attempt_at LIMIT ?3)
-       RETURNING id`,
-    )
-    .bind(now.toISOString(), new Date(now.getTime() - graceMs).toISOString(), limit)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { InvoiceEvent } from "../domain/event";
 import type { InvoiceRow } from "../domain/invoice";
 import type { LedgerEntry } from "../domain/plan";
 
@@ -53,6 +54,24 @@ SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events 
 ON CONFLICT (event_id, destination) DO NOTHING
 RETURNING id`;
 
+/**
+ * The event for `status` (only if the invoice has that status now) and one delivery per destination
+ * (only if the event exists): shared by the postback batch and the confirmation batch.
+ */
+export function eventStatements(
+  db: D1Database,
+  invoiceId: string,
+  event: InvoiceEvent,
+  destinations: readonly string[],
+  at: string,
+): D1PreparedStatement[] {
+  const status = event.type.slice("invoice.".length);
+  return [
+    db.prepare(INSERT_EVENT).bind(event.id, invoiceId, event.type, event.payload, at, status),
+    ...destinations.map((d) => db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), event.id, invoiceId, d, at)),
+  ];
+}
+
 /** One postback is one D1 batch (one transaction, one round trip). */
 export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date): Promise<LedgerResult> {
   const at = now.toISOString();
@@ -78,13 +97,7 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
   if (e.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(e.invoiceId, at));
   const eventIndex = statements.length;
   const firstDelivery = eventIndex + (e.event ? 1 : 0);
-  if (e.event) {
-    const status = e.event.type.slice("invoice.".length);
-    statements.push(db.prepare(INSERT_EVENT).bind(e.event.id, e.invoiceId, e.event.type, e.event.payload, at, status));
-    for (const destination of e.destinations) {
-      statements.push(db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), e.event.id, e.invoiceId, destination, at));
-    }
-  }
+  if (e.event) statements.push(...eventStatements(db, e.invoiceId, e.event, e.destinations, at));
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
