@@ -19,8 +19,6 @@ export type AppError =
   | { code: "store_unavailable"; reason: string }
   | { code: "internal"; reason: string };
 
-export type ErrorCode = AppError["code"];
-
 /** Carries an AppError through hono's `onError`. */
 export class AppFailure extends Error {
   constructor(readonly error: AppError) {

@@ -13,10 +13,6 @@ import { projectInvoice } from "../store/projection";
 
 export const postback = new Hono<AppEnv>();
 
-/**
- * CryptoCloud's "URL for notifications". 200 means the postback is in D1; everything that can
- * wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
- */
 const REFUSALS = new Set(["malformed_body", "invalid_field", "invalid_token", "unsupported_media_type", "payload_too_large"]);
 
 /** Refused postbacks are counted against the strict limiter after the response. */
@@ -29,6 +25,10 @@ postback.use("/", async (c, next) => {
   if (e instanceof AppFailure && REFUSALS.has(e.error.code)) c.executionCtx.waitUntil(noteRefusal(c.env, ip, Date.now()));
 });
 
+/**
+ * CryptoCloud's "URL for notifications". 200 means the postback is in D1; everything that can
+ * wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
+ */
 postback.post("/", async (c) => {
   const config = c.get("config");
   const requestId = c.get("requestId");

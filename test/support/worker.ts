@@ -7,10 +7,21 @@ export type EnvOverrides = Partial<Record<keyof Env, unknown>>;
 /** A fresh env object (so config is parsed anew) with some variables replaced. */
 export const envWith = (overrides: EnvOverrides = {}): Env => ({ ...env, ...overrides }) as Env;
 
-/** Calls the Worker's fetch handler and waits for its waitUntil work (KV, enqueue) to finish. */
+/**
+ * Calls the Worker's fetch handler and waits for its waitUntil work (KV, enqueue) to finish. Each
+ * request comes from its own client IP unless the test sets cf-connecting-ip, so that the rate
+ * limiters (per IP, shared by every test) only ever see the traffic a test means them to.
+ */
 export async function call(request: Request, overrides: EnvOverrides = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, envWith(overrides), ctx);
+  let req = request;
+  if (!req.headers.has("cf-connecting-ip")) {
+    const headers = new Headers(req.headers);
+    const n = crypto.getRandomValues(new Uint16Array(1))[0] ?? 0;
+    headers.set("cf-connecting-ip", `198.18.${n >> 8}.${n & 255}`);
+    req = new Request(req, { headers });
+  }
+  const res = await worker.fetch(req, envWith(overrides), ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
