@@ -1,6 +1,7 @@
 // End to end: the built Worker in workerd (Miniflare, wrangler.toml's bindings with the real queue
 // consumer), a real HTTP receiver on loopback, and signatures checked by the standardwebhooks
 // library. Nothing here is mocked.
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorker } from "../../scripts/build.mjs";
 import { startLocalWorker } from "../../scripts/local-worker.mjs";
@@ -109,5 +110,30 @@ describe("postback → D1 → queue → signed delivery", () => {
       ["delivered", 1],
       ["delivered", 3],
     ]);
+  });
+});
+
+describe("npm run postback (the CLI) against the running Worker", () => {
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["scripts/postback.mjs", "--url", `${worker.url}/postback`, "--secret", SECRET_KEY, ...args]);
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolve({ code, out }));
+    });
+
+  it("sends a signed v2 postback that is recorded with its status", async () => {
+    const r = await run("--invoice", "CLI00001", "--v2", "--status", "overpaid", "--format", "json", "--amount", "0.000000000000000123");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("← 200");
+    const inv = await fetch(`${worker.url}/invoices/CLI00001`, { headers: { authorization: "Bearer e2e-api-token-0123456789" } });
+    expect(await inv.json()).toMatchObject({ status: "overpaid", amount_crypto: "0.000000000000000123" });
+  });
+
+  it.each([["--wrong-secret"], ["--expired"]])("is refused with %s, and exits 1", async (flag) => {
+    const r = await run("--invoice", "CLI00002", flag);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("← 401");
   });
 });
