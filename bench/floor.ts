@@ -12,7 +12,9 @@ let key: Promise<CryptoKey> | undefined;
 
 export default {
   async fetch(request: Request, env: FloorEnv): Promise<Response> {
-    key ??= crypto.subtle.importKey("raw", new TextEncoder().encode(env.CRYPTOCLOUD_SECRET_KEY), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    key ??= crypto.subtle.importKey("raw", new TextEncoder().encode(env.CRYPTOCLOUD_SECRET_KEY), { name: "HMAC", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
     const form = new URLSearchParams(await request.text());
     const token = form.get("token") ?? "";
     try {
