@@ -6,6 +6,7 @@ export interface Config {
   secretKeys: string[];
   apiToken: string | null;
   forward: {
+    usable: boolean; // no FORWARD_* error and a signing secret: deliveries can be created and sent
     urls: string[];
     secrets: string[]; // whsec_… as configured
     retryDelays: number[];
@@ -101,10 +102,12 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const apiUrl = apiUrlRaw.replace(/\/+$/, "");
   if (!/^https?:\/\//.test(apiUrl)) errors.push("CRYPTOCLOUD_API_URL must be an http(s) URL");
 
+  // A broken forwarding config forwards nowhere (postbacks are still recorded); /health says why.
+  const usable = secrets.length > 0 && !errors.some((e) => e.startsWith("FORWARD_"));
   return {
     secretKeys,
     apiToken,
-    forward: { urls: errors.some((e) => e.startsWith("FORWARD_")) ? [] : urls, secrets, retryDelays, timeoutMs },
+    forward: { usable, urls: usable ? urls : [], secrets, retryDelays, timeoutMs },
     rejectTestMode: bool(env, "REJECT_TEST_MODE", errors),
     apiKey: str(env, "CRYPTOCLOUD_API_KEY") || null,
     apiUrl,

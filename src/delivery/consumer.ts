@@ -29,7 +29,7 @@ async function handle(message: Message<DeliveryMessage>, env: Env): Promise<void
     return message.ack();
   }
   try {
-    if (config.forward.secrets.length === 0 || config.errors.some((e) => e.startsWith("FORWARD_"))) {
+    if (!config.forward.usable) {
       log("error", "delivery.not_configured", { delivery_id: id });
       return message.retry({ delaySeconds: CONFIG_RETRY_SECONDS });
     }
@@ -69,7 +69,7 @@ async function handle(message: Message<DeliveryMessage>, env: Env): Promise<void
     if (decision.next === "retry") return message.retry({ delaySeconds: decision.delaySeconds });
     return message.ack();
   } catch (e) {
-    // D1 down or a bug: the queue retries (retry_delay), and the sweeper recovers a lost message.
+    // D1 down or a bug: retried in a minute (never acked); the sweeper recovers a lost message.
     log("error", "delivery.error", { delivery_id: id, error: e instanceof Error ? e.message : String(e) });
     message.retry({ delaySeconds: 60 });
   }
