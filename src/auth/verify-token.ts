@@ -1,6 +1,7 @@
 import { errors, jwtVerify } from "jose";
 import { err, ok, type Result } from "../domain/result";
 import { stripInvoicePrefix } from "../domain/status";
+import { hmacKey } from "./hmac-key";
 
 /** Why a token was refused. Logged in full; the caller only ever sees `invalid_token`. */
 export type TokenFailure =
@@ -62,14 +63,7 @@ function classify(e: unknown, now: Date): TokenFailure {
   return { reason: "malformed" };
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+const utf8 = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-/** Imports a SECRET KEY (its raw UTF-8 bytes, as CryptoCloud signs) once per isolate. */
-export function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
+/** A SECRET KEY as CryptoCloud signs with it: its raw UTF-8 bytes. */
+export const secretKey = (secret: string): Promise<CryptoKey> => hmacKey(secret, "verify", utf8);

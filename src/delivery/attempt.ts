@@ -1,3 +1,4 @@
+import { readUpTo } from "../http/read-up-to";
 import type { AttemptOutcome } from "./policy";
 
 export interface AttemptResult {
@@ -13,7 +14,11 @@ export async function attempt(url: string, headers: Record<string, string>, body
   const started = performance.now();
   try {
     const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    const responseBody = await readPrefix(res, BODY_LOG_BYTES);
+    // A reply body that breaks off still leaves its status code, which is what decides.
+    const responseBody = await readUpTo(res.body, BODY_LOG_BYTES).then(
+      ({ bytes }) => new TextDecoder().decode(bytes),
+      () => null,
+    );
     return {
       outcome: { kind: "response", status: res.status, retryAfter: res.headers.get("retry-after") },
       latencyMs: Math.round(performance.now() - started),
@@ -23,31 +28,4 @@ export async function attempt(url: string, headers: Record<string, string>, body
     const timeout = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
     return { outcome: { kind: timeout ? "timeout" : "network" }, latencyMs: Math.round(performance.now() - started), responseBody: null };
   }
-}
-
-async function readPrefix(res: Response, max: number): Promise<string | null> {
-  if (!res.body) return null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that breaks off still leaves its status code, which is what decides.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(Math.min(size, max));
-  let offset = 0;
-  for (const c of chunks) {
-    const part = c.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return new TextDecoder().decode(bytes);
 }

@@ -2,12 +2,12 @@ import { getConfig } from "../config";
 import { confirmInvoice } from "../confirm/consumer";
 import { log } from "../log";
 import { claimDelivery, markExhausted, recordAttempt } from "../store/deliveries";
+import type { DeliveryMessage } from "../store/outbox";
 import { attempt } from "./attempt";
 import { decide, errorClass } from "./policy";
 import { webhookHeaders } from "./sign";
 
-/** A queue message is only a pointer: a delivery, or an invoice to confirm. Bodies are rebuilt from D1. */
-export type DeliveryMessage = { delivery_id: string } | { confirm_invoice: string };
+export type { DeliveryMessage };
 
 const CONFIG_RETRY_SECONDS = 300;
 

@@ -1,18 +1,11 @@
 // Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256 over
 // "id.timestamp.body" with the secret's decoded bytes, sent as "v1,<base64>".
 
-const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+import { hmacKey } from "../auth/hmac-key";
 
-function signingKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    const raw = Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0));
-    key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
+const encoder = new TextEncoder();
+const whsecBytes = (secret: string): Uint8Array => Uint8Array.from(atob(secret.replace(/^whsec_/, "")), (c) => c.charCodeAt(0));
+const signingKey = (secret: string): Promise<CryptoKey> => hmacKey(secret, "sign", whsecBytes);
 
 const toBase64 = (buf: ArrayBuffer): string => btoa(String.fromCharCode(...new Uint8Array(buf)));
 

@@ -17,7 +17,6 @@ interface InvoiceFields<S extends InvoiceStatus> {
 
 /** What one postback writes: the invoice state it asserts, its receipt, and its event. */
 export interface LedgerEntry extends InvoiceFields<InvoiceStatus> {
-  confirmed: number;
   detailJson: string | null;
   receipt: { contentType: string; apiVersion: 1 | 2; claimedStatus: string; requestId: string };
   event: InvoiceEvent | null; // null while the invoice waits for confirmation
@@ -62,7 +61,6 @@ export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntr
     currency: p.currency,
     orderId: p.orderId,
     testMode: fromBool(p.testMode),
-    confirmed: 0,
     detailJson: held ? JSON.stringify({ confirmation: { state: "pending" } }) : null,
     receipt: { contentType: o.contentType, apiVersion: p.apiVersion, claimedStatus: p.status, requestId: o.requestId },
     event,

@@ -1,33 +1,14 @@
 import { AppFailure, fail } from "../domain/errors";
 import { fieldsFromForm, fieldsFromJson, type RawFields } from "../domain/fields";
+import { readUpTo } from "./read-up-to";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Reads at most `limit` bytes; a longer body is 413 whether or not it declared its length. */
 export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) fail({ code: "payload_too_large", limit });
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      fail({ code: "payload_too_large", limit });
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  if (Number(req.headers.get("content-length") ?? "0") > limit) fail({ code: "payload_too_large", limit });
+  const { bytes, overflow } = await readUpTo(req.body, limit);
+  return overflow ? fail({ code: "payload_too_large", limit }) : bytes;
 }
 
 export type BodyFormat = "json" | "form" | "multipart";

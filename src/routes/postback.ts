@@ -1,24 +1,31 @@
 import { Hono } from "hono/tiny";
-import { hmacKey, verifyToken } from "../auth/verify-token";
+import { acceptPostback } from "../domain/accept";
 import { AppFailure, fail } from "../domain/errors";
-import { planPostback } from "../domain/plan";
-import { normalizePostback } from "../domain/postback";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
-import { admitPostback, clientIp, noteRefusal } from "../http/rate-limit";
+import { clientIp, isShed, noteRefusal, withinLimit } from "../http/rate-limit";
 import { log } from "../log";
 import { recordPostback } from "../store/ledger";
 import { enqueueConfirmations, enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 
-export const postback = new Hono<AppEnv>();
+type PostbackEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { withinLimit: Promise<boolean> } };
+
+export const postback = new Hono<PostbackEnv>();
 
 const REFUSALS = new Set(["malformed_body", "invalid_field", "invalid_token", "unsupported_media_type", "payload_too_large"]);
 
-/** Refused postbacks are counted against the strict limiter after the response. */
+/**
+ * Rate limits. A shed IP is turned away before any parsing or crypto. The generous per-IP count
+ * runs while the body is parsed and verified, and gates only the D1 write; refused postbacks are
+ * counted against the strict limiter after the response.
+ */
 postback.use("/", async (c, next) => {
   const ip = clientIp(c.req.raw);
-  await admitPostback(c.env, ip, Date.now());
+  if (isShed(ip, Date.now())) fail({ code: "rate_limited" });
+  const within = withinLimit(c.env, ip);
+  within.catch(() => {}); // awaited before the write; a refused postback never waits for it
+  c.set("withinLimit", within);
   await next();
   // hono's compose has already turned a thrown error into the response and kept it in c.error.
   const e = c.error;
@@ -36,25 +43,18 @@ postback.post("/", async (c) => {
   const now = new Date();
 
   const { fields, format } = await postbackFields(c.req.raw);
-  const parsed = normalizePostback(fields);
-  if (!parsed.ok) return fail(parsed.error);
-  const p = parsed.value;
+  const options = {
+    confirmWithApi: config.apiKey !== null,
+    rejectTestMode: config.rejectTestMode,
+    destinations: config.forward.urls,
+    contentType: format,
+    requestId,
+  };
+  const accepted = await acceptPostback(fields, config.secretKeys, options, now);
+  if (!accepted.ok) return fail(accepted.error);
+  const { postback: p, entry, keyIndex } = accepted.value;
+  if (!(await c.get("withinLimit"))) fail({ code: "rate_limited" });
 
-  const keys = await Promise.all(config.secretKeys.map(hmacKey));
-  const verified = await verifyToken(p.token, keys, p.invoiceId, now);
-  if (!verified.ok) return fail({ code: "invalid_token", failure: verified.error });
-
-  const entry = planPostback(
-    p,
-    {
-      confirmWithApi: config.apiKey !== null,
-      rejectTestMode: config.rejectTestMode,
-      destinations: config.forward.urls,
-      contentType: format,
-      requestId,
-    },
-    now,
-  );
   let result: Awaited<ReturnType<typeof recordPostback>>;
   try {
     result = await recordPostback(c.env.DB, entry, now);
@@ -66,7 +66,7 @@ postback.post("/", async (c) => {
     Promise.allSettled([
       result.changed ? projectInvoice(c.env.INVOICES, result.invoice) : null,
       enqueueDeliveries(c.env.DELIVERIES, result.deliveryIds),
-      result.confirm ? enqueueConfirmations(c.env.DELIVERIES, [p.invoiceId]) : null,
+      entry.confirm ? enqueueConfirmations(c.env.DELIVERIES, [p.invoiceId]) : null,
     ]).then((settled) => {
       for (const s of settled)
         if (s.status === "rejected") log("warn", "postback.after_commit_failed", { request_id: requestId, error: String(s.reason) });
@@ -81,7 +81,7 @@ postback.post("/", async (c) => {
     api_version: p.apiVersion,
     duplicate: result.invoice.postback_count > 1,
     deliveries: result.deliveryIds.length,
-    key_index: verified.value.keyIndex,
+    key_index: keyIndex,
     latency_ms: Math.round(performance.now() - c.get("started")),
   });
   return c.json({ message: "Postback received" });

@@ -1,7 +1,7 @@
 import type { Claimed } from "../domain/confirmation";
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
-import { eventStatements } from "./ledger";
+import { createdDeliveryIds, eventStatements } from "./ledger";
 import { claimStatement } from "./outbox";
 
 export interface ClaimedConfirmation {
@@ -61,7 +61,7 @@ export async function recordConfirmed(
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = (results[0]?.results[0] as InvoiceRow | undefined) ?? null;
-  return { invoice, deliveryIds: results.slice(4).flatMap((r) => r.results.map((row) => String(row.id))) };
+  return { invoice, deliveryIds: createdDeliveryIds(results, c.destinations.length) };
 }
 
 /** The API says the invoice is not paid (created, canceled, unknown): it is never recorded as paid. */

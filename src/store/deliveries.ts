@@ -1,5 +1,5 @@
 import type { Decision } from "../delivery/policy";
-import { type Cursor, decodeCursor, encodeCursor } from "./cursor";
+import { type Cursor, encodeCursor } from "./cursor";
 import { newDeliveryId } from "./ledger";
 import { claimStatement } from "./outbox";
 
@@ -155,5 +155,3 @@ export async function listDeliveries(
   const last = rows[rows.length - 1];
   return { rows, next: results.length > q.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
 }
-
-export { decodeCursor };

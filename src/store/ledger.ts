@@ -5,7 +5,6 @@ import type { LedgerEntry } from "../domain/plan";
 export interface LedgerResult {
   invoice: InvoiceRow;
   deliveryIds: string[]; // deliveries created by this postback: enqueue them after the commit
-  confirm: boolean; // a confirmation was armed: enqueue it after the commit
   changed: boolean; // a new invoice or a new status: project it to KV now (duplicates wait for the sweeper)
 }
 
@@ -13,15 +12,14 @@ export interface LedgerResult {
 // higher; a duplicate or a stale postback just counts. SQLite evaluates every SET against the old row.
 const UPSERT_INVOICE = `
 INSERT INTO invoices (invoice_id, status, status_rank, amount_crypto, currency, order_id, test_mode,
-  confirmed, detail_json, first_received_at, last_received_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)
+  detail_json, first_received_at, last_received_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9)
 ON CONFLICT (invoice_id) DO UPDATE SET
   status        = iif(excluded.status_rank > status_rank, excluded.status, status),
   amount_crypto = iif(excluded.status_rank > status_rank, excluded.amount_crypto, amount_crypto),
   currency      = iif(excluded.status_rank > status_rank, excluded.currency, currency),
   order_id      = iif(excluded.status_rank > status_rank, excluded.order_id, order_id),
   test_mode     = coalesce(iif(excluded.status_rank > status_rank, excluded.test_mode, test_mode), test_mode, excluded.test_mode),
-  confirmed     = max(confirmed, excluded.confirmed),
   detail_json   = iif(excluded.status_rank > status_rank, excluded.detail_json, detail_json),
   status_rank   = max(status_rank, excluded.status_rank),
   last_received_at = excluded.last_received_at,
@@ -72,13 +70,17 @@ export function eventStatements(
   ];
 }
 
+/** The ids of the deliveries that eventStatements created: its last `count` results. */
+export const createdDeliveryIds = (results: D1Result<Record<string, unknown>>[], count: number): string[] =>
+  count === 0 ? [] : results.slice(-count).flatMap((r) => r.results.map((row) => String(row.id)));
+
 /** One postback is one D1 batch (one transaction, one round trip). */
 export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date): Promise<LedgerResult> {
   const at = now.toISOString();
   const statements = [
     db
       .prepare(UPSERT_INVOICE)
-      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.confirmed, e.detailJson, at),
+      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.detailJson, at),
     db
       .prepare(INSERT_RECEIPT)
       .bind(
@@ -96,14 +98,13 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
   ];
   if (e.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(e.invoiceId, at));
   const eventIndex = statements.length;
-  const firstDelivery = eventIndex + (e.event ? 1 : 0);
   if (e.event) statements.push(...eventStatements(db, e.invoiceId, e.event, e.destinations, at));
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
-  const deliveryIds = results.slice(firstDelivery).flatMap((r) => r.results.map((row) => String(row.id)));
+  const deliveryIds = createdDeliveryIds(results, e.event ? e.destinations.length : 0);
   const eventCreated = e.event !== null && (results[eventIndex]?.meta.changes ?? 0) > 0;
-  return { invoice, deliveryIds, confirm: e.confirm, changed: invoice.postback_count === 1 || eventCreated };
+  return { invoice, deliveryIds, changed: invoice.postback_count === 1 || eventCreated };
 }
 
 export const newDeliveryId = (): string => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;

@@ -1,21 +1,26 @@
-import type { DeliveryMessage } from "../delivery/consumer";
+/** A queue message is only a pointer: a delivery, or an invoice to confirm. Bodies are rebuilt from D1. */
+export type DeliveryMessage = { delivery_id: string } | { confirm_invoice: string };
 
 const SEND_BATCH_MAX = 100;
 
-/** Puts delivery pointers on the queue. A lost send only delays: the sweeper finds the row. */
-export async function enqueueDeliveries(queue: Queue<DeliveryMessage>, ids: readonly string[], delaySeconds = 0): Promise<void> {
-  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
-    const chunk = ids.slice(i, i + SEND_BATCH_MAX);
-    await queue.sendBatch(chunk.map((delivery_id) => ({ body: { delivery_id }, contentType: "json", delaySeconds })));
+/** Puts pointers on the queue, 100 a call. A lost send only delays: the sweeper finds the row. */
+async function send(queue: Queue<DeliveryMessage>, bodies: DeliveryMessage[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += SEND_BATCH_MAX) {
+    await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body, contentType: "json" })));
   }
 }
 
-export async function enqueueConfirmations(queue: Queue<DeliveryMessage>, invoiceIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < invoiceIds.length; i += SEND_BATCH_MAX) {
-    const chunk = invoiceIds.slice(i, i + SEND_BATCH_MAX);
-    await queue.sendBatch(chunk.map((confirm_invoice) => ({ body: { confirm_invoice }, contentType: "json" })));
-  }
-}
+export const enqueueDeliveries = (queue: Queue<DeliveryMessage>, ids: readonly string[]): Promise<void> =>
+  send(
+    queue,
+    ids.map((delivery_id) => ({ delivery_id })),
+  );
+
+export const enqueueConfirmations = (queue: Queue<DeliveryMessage>, invoiceIds: readonly string[]): Promise<void> =>
+  send(
+    queue,
+    invoiceIds.map((confirm_invoice) => ({ confirm_invoice })),
+  );
 
 /** The two outbox tables: each row has a state, a due time, a lease and an attempt count. */
 const OUTBOXES = { deliveries: "id", confirmations: "invoice_id" } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fields, formRequest } from "../support/postbacks";
-import { call, newInvoiceId } from "../support/worker";
+import { call, newInvoiceId, rows } from "../support/worker";
 
 const from = (ip: string, req: Request) => {
   const headers = new Headers(req.headers);
@@ -44,5 +44,20 @@ describe("rate limiting POST /postback", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("10");
     expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
+
+describe("the generous per-IP limit", () => {
+  const over = { POSTBACK_LIMITER: { limit: async () => ({ success: false }) } };
+
+  it("answers 429 to a valid postback over it, and records nothing", async () => {
+    const id = newInvoiceId();
+    const res = await call(formRequest(await fields(id)), over);
+    expect(res.status).toBe(429);
+    expect(await rows("SELECT invoice_id FROM invoices WHERE invoice_id = ?", id)).toEqual([]);
+  });
+
+  it("still answers a refused postback with its own error: the limit only gates the write", async () => {
+    expect((await call(formRequest(await fields(newInvoiceId(), { token: "x.y.z" })), over)).status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { hmacKey, verifyToken } from "../../src/auth/verify-token";
+import { secretKey, verifyToken } from "../../src/auth/verify-token";
 
 const SECRET = "project-secret-key";
 const NOW = new Date("2026-11-23T18:00:00Z");
@@ -10,7 +10,7 @@ const sign = (claims: Record<string, unknown>, secret = SECRET, alg = "HS256") =
   new SignJWT(claims).setProtectedHeader({ alg, typ: "JWT" }).sign(new TextEncoder().encode(secret));
 
 const verify = async (token: string, secrets = [SECRET], id = "DZLF4212", now = NOW) =>
-  verifyToken(token, await Promise.all(secrets.map(hmacKey)), id, now);
+  verifyToken(token, await Promise.all(secrets.map(secretKey)), id, now);
 
 const reason = async (token: string, secrets?: string[], id?: string) => {
   const r = await verify(token, secrets, id);
