@@ -13,7 +13,10 @@ const workers = defineProject({
         compatibilityDate: "2026-10-30",
         d1Databases: ["DB"],
         kvNamespaces: ["INVOICES"],
-        queueProducers: { DELIVERIES: { queueName: "cryptocloud-postback-deliveries" } },
+        queueProducers: {
+          DELIVERIES: { queueName: "cryptocloud-postback-deliveries" },
+          DEAD_LETTERS: { queueName: "cryptocloud-postback-deliveries-dlq" },
+        },
         ratelimits: {
           POSTBACK_LIMITER: { namespace_id: "1001", simple: { limit: 600, period: 60 } },
           POSTBACK_FAILURE_LIMITER: { namespace_id: "1002", simple: { limit: 30, period: 60 } },
@@ -32,6 +35,14 @@ const workers = defineProject({
           REJECT_TEST_MODE: "false",
           CRYPTOCLOUD_API_URL: "https://api.cryptocloud.plus",
           CRYPTOCLOUD_API_KEY: "",
+          RECONCILE_INTERVAL_MINUTES: "10",
+          RECONCILE_LOOKBACK_DAYS: "2",
+          CRYPTOCLOUD_PROJECT_ID: "",
+          ALERT_URL: "",
+          ALERT_COOLDOWN_MINUTES: "60",
+          RETENTION_DAYS: "90",
+          DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
+          DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",
         },
       },
     })),
@@ -56,4 +67,16 @@ const node = defineProject({
   },
 });
 
-export default defineConfig({ test: { projects: [workers, node] } });
+// The operator page in a real Chromium (playwright-core, a system browser), against the built
+// Worker with its static assets.
+const browser = defineProject({
+  test: {
+    name: "browser",
+    include: ["test/browser/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({ test: { projects: [workers, node, browser] } });

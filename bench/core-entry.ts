@@ -1,7 +1,7 @@
 // The Worker's own per-postback JavaScript, without I/O: what runs between reading the body and
 // handing one batch to D1. It calls the route's own acceptPostback, so it cannot drift from it.
 // Bundled for Node by bench/run.mjs to measure its CPU time on V8.
-import { acceptPostback } from "../src/domain/accept";
+import { acceptPostback } from "../src/ingest/accept";
 import { fieldsFromForm } from "../src/domain/fields";
 import { toPublicInvoice } from "../src/domain/invoice";
 import { log, setLogSink } from "../src/log";
@@ -26,6 +26,7 @@ export async function processPostback(body: string, secret: string, now: Date): 
   const row = {
     ...{ invoice_id: entry.invoiceId, status: entry.status, status_rank: entry.statusRank, amount_crypto: entry.amountCrypto },
     ...{ currency: entry.currency, order_id: entry.orderId, test_mode: entry.testMode, confirmed: 0, detail_json: null },
+    ...{ not_forwarded: entry.notForwarded, source: "postback" as const },
     ...{ first_received_at: at, last_received_at: at, postback_count: 1, updated_at: at, version: 1, projected_version: 0 },
   };
   JSON.stringify(toPublicInvoice(row));

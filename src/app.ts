@@ -5,6 +5,7 @@ import type { AppEnv } from "./http/context";
 import { problemResponse } from "./http/problem";
 import { log } from "./log";
 import { openapi } from "./openapi";
+import { alertsRoute, reconcileRoute } from "./routes/admin";
 import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
@@ -35,6 +36,8 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/invoices", invoices);
   app.route("/deliveries", deliveries);
   app.route("/stats", stats);
+  app.route("/reconcile", reconcileRoute);
+  app.route("/alerts", alertsRoute);
   app.get("/openapi.json", (c) => c.json(openapi));
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));

@@ -1,12 +1,25 @@
-import { checkDestination } from "./delivery/destinations";
+import { alertFormat } from "./domain/alert";
+import { checkDestination } from "./domain/destination";
+import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
+
+/** What a configuration problem stops. Callers decide by this, never by the text. */
+export type Feature = "postbacks" | "forwarding" | "confirmation" | "reconciliation" | "alerts" | "retention" | "read_api" | "queues";
+
+/** One problem with one variable. `message` names the variable and never echoes its value. */
+export interface ConfigProblem {
+  code: string;
+  variable: string;
+  affects: Feature;
+  message: string;
+}
 
 /** Everything the Worker reads from env, validated once per isolate. */
 export interface Config {
   secretKeys: string[];
   apiToken: string | null;
   forward: {
-    usable: boolean; // no FORWARD_* error and a signing secret: deliveries can be created and sent
+    usable: boolean; // no forwarding error and a signing secret: deliveries can be created and sent
     urls: string[];
     secrets: string[]; // whsec_… as configured
     retryDelays: number[];
@@ -15,31 +28,68 @@ export interface Config {
   rejectTestMode: boolean;
   apiKey: string | null;
   apiUrl: string;
-  errors: string[]; // /health answers 503 while any is present
-  warnings: string[];
+  reconcile: { intervalMinutes: number; lookbackDays: number; projectIds: string[] };
+  alerts: { urls: string[]; cooldownMinutes: number };
+  retentionDays: number;
+  queues: { deliveries: string; deadLetters: string };
+  errors: ConfigProblem[]; // /health answers 503 while any is present
+  warnings: ConfigProblem[];
 }
 
 export const DEFAULT_RETRY_DELAYS = [5, 60, 300, 1800, 3600, 10800, 21600, 43200, 43200, 43200, 43200, 43200, 43200];
-export const QUEUE_MAX_DELAY_SECONDS = 43200;
 const WHSEC = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 const JWT_LIKE = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+/** Every multi-value variable takes the same separators: commas, whitespace, or both. */
+const SEPARATORS = /[\s,]+/;
 
-const str = (env: Record<string, unknown>, name: string): string => {
+type Env = Record<string, unknown>;
+
+const str = (env: Env, name: string): string => {
   const v = env[name];
   return typeof v === "string" ? v.trim() : "";
 };
-const list = (s: string, sep: RegExp): string[] =>
-  s
-    .split(sep)
-    .map((x) => x.trim())
-    .filter(Boolean);
+const list = (env: Env, name: string): string[] => str(env, name).split(SEPARATORS).filter(Boolean);
 
-function bool(env: Record<string, unknown>, name: string, errors: string[]): boolean {
+/** Collects problems while the variables are read. */
+class Problems {
+  readonly errors: ConfigProblem[] = [];
+  readonly warnings: ConfigProblem[] = [];
+  error(code: string, variable: string, affects: Feature, detail: string): void {
+    this.errors.push({ code, variable, affects, message: `${variable} ${detail}` });
+  }
+  warn(code: string, variable: string, affects: Feature, detail: string): void {
+    this.warnings.push({ code, variable, affects, message: `${variable} ${detail}` });
+  }
+  affect(feature: Feature): boolean {
+    return this.errors.some((e) => e.affects === feature);
+  }
+}
+
+function bool(env: Env, name: string, affects: Feature, p: Problems): boolean {
   const v = str(env, name).toLowerCase();
   if (v === "" || v === "false" || v === "0") return false;
   if (v === "true" || v === "1") return true;
-  errors.push(`${name} must be true or false`);
+  p.error("not_boolean", name, affects, "must be true or false");
   return false;
+}
+
+function int(env: Env, name: string, affects: Feature, range: { min: number; max: number; fallback: number }, p: Problems): number {
+  const raw = str(env, name);
+  if (raw === "") return range.fallback;
+  const n = Number(raw);
+  if (/^\d+$/.test(raw) && n >= range.min && n <= range.max) return n;
+  p.error("out_of_range", name, affects, `must be a whole number from ${range.min} to ${range.max}`);
+  return range.fallback;
+}
+
+function urls(env: Env, name: string, affects: Feature, allowPrivate: boolean, p: Problems): string[] {
+  const out: string[] = [];
+  for (const raw of list(env, name)) {
+    const checked = checkDestination(raw, allowPrivate);
+    if (checked.ok) out.push(checked.value);
+    else p.error("invalid_url", name, affects, checked.error);
+  }
+  return out;
 }
 
 function whsecBytes(secret: string): number {
@@ -52,67 +102,78 @@ function whsecBytes(secret: string): number {
   }
 }
 
-function parseDelays(raw: string, errors: string[]): number[] {
-  if (raw === "") return DEFAULT_RETRY_DELAYS;
-  const parts = raw.split(",").map((x) => x.trim());
-  const ok = parts.every((p) => /^\d+$/.test(p) && Number(p) <= QUEUE_MAX_DELAY_SECONDS);
-  if (!ok || parts.length > 50) {
-    errors.push(`FORWARD_RETRY_DELAYS must be 1 to 50 comma-separated whole seconds, each at most ${QUEUE_MAX_DELAY_SECONDS}`);
+function retryDelays(env: Env, p: Problems): number[] {
+  const parts = list(env, "FORWARD_RETRY_DELAYS");
+  if (parts.length === 0) return DEFAULT_RETRY_DELAYS;
+  if (parts.length > 50 || !parts.every((x) => /^\d+$/.test(x) && Number(x) <= QUEUE_MAX_DELAY_SECONDS)) {
+    p.error("invalid_delays", "FORWARD_RETRY_DELAYS", "forwarding", `must be 1 to 50 whole seconds, each at most ${QUEUE_MAX_DELAY_SECONDS}`);
     return DEFAULT_RETRY_DELAYS;
   }
   return parts.map(Number);
 }
 
-export function parseConfig(env: Record<string, unknown>): Config {
-  const errors: string[] = [];
-  const warnings: string[] = [];
+export function parseConfig(env: Env): Config {
+  const p = new Problems();
 
-  const secretKeys = list(str(env, "CRYPTOCLOUD_SECRET_KEY"), /[\s,]+/);
-  if (secretKeys.length === 0) errors.push("CRYPTOCLOUD_SECRET_KEY is not set: every postback is refused");
+  const secretKeys = list(env, "CRYPTOCLOUD_SECRET_KEY");
+  if (secretKeys.length === 0) p.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
   if (secretKeys.some((k) => JWT_LIKE.test(k))) {
-    errors.push("CRYPTOCLOUD_SECRET_KEY looks like the API KEY (a JWT); use the project's SECRET KEY");
+    p.error("looks_like_api_key", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "looks like the API KEY (a JWT); use the project's SECRET KEY");
   }
 
   const apiToken = str(env, "API_TOKEN") || null;
-  if (!apiToken) warnings.push("API_TOKEN is not set: the read API answers 500");
-  else if (apiToken.length < 16) warnings.push("API_TOKEN is shorter than 16 characters");
+  if (!apiToken) p.warn("missing", "API_TOKEN", "read_api", "is not set: the read API answers 500");
+  else if (apiToken.length < 16) p.warn("too_short", "API_TOKEN", "read_api", "is shorter than 16 characters");
 
-  const allowPrivate = bool(env, "FORWARD_ALLOW_PRIVATE", errors);
-  const urls: string[] = [];
-  for (const raw of list(str(env, "FORWARD_URL"), /,/)) {
-    const checked = checkDestination(raw, allowPrivate);
-    if (checked.ok) urls.push(checked.value);
-    else errors.push(`FORWARD_URL: ${checked.error}`);
+  const allowPrivate = bool(env, "FORWARD_ALLOW_PRIVATE", "forwarding", p);
+  const forwardUrls = urls(env, "FORWARD_URL", "forwarding", allowPrivate, p);
+  const secrets = list(env, "FORWARD_SECRET");
+  if (secrets.some((s) => whsecBytes(s) < 24 || whsecBytes(s) > 64)) {
+    p.error("invalid_secret", "FORWARD_SECRET", "forwarding", "must be whsec_ followed by base64 of 24 to 64 bytes");
   }
-  const secrets = list(str(env, "FORWARD_SECRET"), /\s+/);
-  for (const s of secrets) {
-    const n = whsecBytes(s);
-    if (n < 24 || n > 64) errors.push("FORWARD_SECRET must be whsec_ followed by base64 of 24 to 64 bytes");
-  }
-  if (urls.length > 0 && secrets.length === 0) errors.push("FORWARD_URL is set but FORWARD_SECRET is not");
+  if (forwardUrls.length > 0 && secrets.length === 0) p.error("missing", "FORWARD_SECRET", "forwarding", "is not set but FORWARD_URL is");
+  const delays = retryDelays(env, p);
+  const timeoutMs = int(env, "FORWARD_TIMEOUT_MS", "forwarding", { min: 100, max: 120000, fallback: 15000 }, p);
 
-  const retryDelays = parseDelays(str(env, "FORWARD_RETRY_DELAYS"), errors);
-  const timeoutRaw = str(env, "FORWARD_TIMEOUT_MS");
-  const timeoutMs = timeoutRaw === "" ? 15000 : Number(timeoutRaw);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120000) {
-    errors.push("FORWARD_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000");
+  const apiUrl = (str(env, "CRYPTOCLOUD_API_URL") || "https://api.cryptocloud.plus").replace(/\/+$/, "");
+  if (!/^https?:\/\//.test(apiUrl)) p.error("invalid_url", "CRYPTOCLOUD_API_URL", "confirmation", "must be an http(s) URL");
+  const apiKey = str(env, "CRYPTOCLOUD_API_KEY") || null;
+
+  const intervalMinutes = int(env, "RECONCILE_INTERVAL_MINUTES", "reconciliation", { min: 0, max: 1440, fallback: 10 }, p);
+  const lookbackDays = int(env, "RECONCILE_LOOKBACK_DAYS", "reconciliation", { min: 1, max: 31, fallback: 2 }, p);
+  const projectIds = list(env, "CRYPTOCLOUD_PROJECT_ID");
+  if (projectIds.some((id) => !/^[\w-]{1,64}$/.test(id))) {
+    p.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
   }
 
-  const apiUrlRaw = str(env, "CRYPTOCLOUD_API_URL") || "https://api.cryptocloud.plus";
-  const apiUrl = apiUrlRaw.replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(apiUrl)) errors.push("CRYPTOCLOUD_API_URL must be an http(s) URL");
+  const alertUrls = urls(env, "ALERT_URL", "alerts", allowPrivate, p);
+  if (alertUrls.some((u) => alertFormat(u) === "generic") && secrets.length === 0) {
+    p.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
+  }
+  const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, p);
+  const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, p);
+  const queues = {
+    deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",
+    deadLetters: str(env, "DEAD_LETTER_QUEUE") || "cryptocloud-postback-deliveries-dlq",
+  };
+  if (queues.deliveries === queues.deadLetters) p.error("same_queue", "DEAD_LETTER_QUEUE", "queues", "must differ from DELIVERY_QUEUE");
+  const rejectTestMode = bool(env, "REJECT_TEST_MODE", "forwarding", p);
 
   // A broken forwarding config forwards nowhere (postbacks are still recorded); /health says why.
-  const usable = secrets.length > 0 && !errors.some((e) => e.startsWith("FORWARD_"));
+  const usable = secrets.length > 0 && !p.affect("forwarding");
   return {
     secretKeys,
     apiToken,
-    forward: { usable, urls: usable ? urls : [], secrets, retryDelays, timeoutMs },
-    rejectTestMode: bool(env, "REJECT_TEST_MODE", errors),
-    apiKey: str(env, "CRYPTOCLOUD_API_KEY") || null,
+    forward: { usable, urls: usable ? forwardUrls : [], secrets, retryDelays: delays, timeoutMs },
+    rejectTestMode,
+    apiKey,
     apiUrl,
-    errors,
-    warnings,
+    reconcile: { intervalMinutes, lookbackDays, projectIds },
+    alerts: { urls: p.affect("alerts") ? [] : alertUrls, cooldownMinutes },
+    retentionDays,
+    queues,
+    errors: p.errors,
+    warnings: p.warnings,
   };
 }
 
@@ -122,10 +183,10 @@ const cache = new WeakMap<object, Config>();
 export function getConfig(env: object): Config {
   let config = cache.get(env);
   if (!config) {
-    config = parseConfig(env as Record<string, unknown>);
+    config = parseConfig(env as Env);
     cache.set(env, config);
-    if (config.errors.length) log("error", "config.invalid", { errors: config.errors });
-    if (config.warnings.length) log("warn", "config.warnings", { warnings: config.warnings });
+    if (config.errors.length) log("error", "config.invalid", { errors: config.errors.map((e) => e.message) });
+    if (config.warnings.length) log("warn", "config.warnings", { warnings: config.warnings.map((e) => e.message) });
   }
   return config;
 }

@@ -1,17 +1,10 @@
 import { errors, jwtVerify } from "jose";
 import { err, ok, type Result } from "../domain/result";
 import { stripInvoicePrefix } from "../domain/status";
+import type { TokenFailure } from "../domain/token";
 import { hmacKey } from "./hmac-key";
 
-/** Why a token was refused. Logged in full; the caller only ever sees `invalid_token`. */
-export type TokenFailure =
-  | { reason: "malformed" }
-  | { reason: "alg_not_allowed" }
-  | { reason: "bad_signature" }
-  | { reason: "expired"; exp: number; now: number }
-  | { reason: "missing_exp" }
-  | { reason: "missing_id" }
-  | { reason: "id_mismatch" };
+export type { TokenFailure };
 
 export interface VerifiedToken {
   exp: number;

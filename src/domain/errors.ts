@@ -1,4 +1,4 @@
-import type { TokenFailure } from "../auth/verify-token";
+import type { TokenFailure } from "./token";
 
 /**
  * Every failure a caller can see, as a value with a stable `code`. The one place that turns these
@@ -14,7 +14,10 @@ export type AppError =
   | { code: "method_not_allowed"; allow: string }
   | { code: "payload_too_large"; limit: number }
   | { code: "unsupported_media_type"; contentType: string }
-  | { code: "invalid_query"; field: string }
+  | { code: "invalid_query"; field: string; problem: "invalid" | "required" | "unknown" }
+  | { code: "not_enabled"; variable: string; feature: string } // the action needs a variable that is unset or unusable
+  | { code: "job_running"; job: string }
+  | { code: "upstream_failed"; reason: string }
   | { code: "rate_limited" }
   | { code: "store_unavailable"; reason: string }
   | { code: "internal"; reason: string };

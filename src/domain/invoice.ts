@@ -1,5 +1,8 @@
 import type { InvoiceStatus } from "./status";
 
+/** What recorded the invoice: its postback, or reconciliation when the postback never came. */
+export type InvoiceSource = "postback" | "reconciliation";
+
 /** An `invoices` row as D1 returns it. */
 export interface InvoiceRow {
   invoice_id: string;
@@ -11,6 +14,8 @@ export interface InvoiceRow {
   test_mode: number | null;
   confirmed: number;
   detail_json: string | null;
+  not_forwarded: string | null;
+  source: InvoiceSource;
   first_received_at: string;
   last_received_at: string;
   postback_count: number;
@@ -32,6 +37,8 @@ export interface PublicInvoice {
   first_received_at: string;
   last_received_at: string;
   postback_count: number;
+  source: InvoiceSource;
+  not_forwarded: string | null; // why the event was not forwarded (e.g. "test_mode"), or null
   detail: Record<string, unknown> | null;
 }
 
@@ -51,6 +58,8 @@ export function toPublicInvoice(row: InvoiceRow): PublicInvoice {
     first_received_at: row.first_received_at,
     last_received_at: row.last_received_at,
     postback_count: row.postback_count,
+    source: row.source,
+    not_forwarded: row.not_forwarded,
     detail: row.detail_json ? (JSON.parse(row.detail_json) as Record<string, unknown>) : null,
   };
 }

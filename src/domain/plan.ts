@@ -1,4 +1,5 @@
-import type { Claimed, Confirmed } from "./confirmation";
+import type { PaidInvoice } from "./api-invoice";
+import type { PostbackAssertion } from "./confirmation";
 import { buildEvent, type InvoiceEvent } from "./event";
 import { fromBool } from "./invoice";
 import type { Postback } from "./postback";
@@ -18,7 +19,8 @@ interface InvoiceFields<S extends InvoiceStatus> {
 /** What one postback writes: the invoice state it asserts, its receipt, and its event. */
 export interface LedgerEntry extends InvoiceFields<InvoiceStatus> {
   detailJson: string | null;
-  receipt: { contentType: string; apiVersion: 1 | 2; claimedStatus: string; requestId: string };
+  notForwarded: string | null; // why the event goes nowhere (e.g. "test_mode"), or null
+  receipt: { contentType: string; apiVersion: 1 | 2; assertedStatus: string; requestId: string };
   event: InvoiceEvent | null; // null while the invoice waits for confirmation
   destinations: string[]; // one delivery per destination, created with a new event
   confirm: boolean; // arm a confirmation with CryptoCloud's API
@@ -33,8 +35,8 @@ export interface PlanOptions {
 }
 
 /** Decides what a verified postback records and forwards. Pure: the clock is passed in. */
-export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntry {
-  const held = o.confirmWithApi;
+export function planPostback(p: Postback, options: PlanOptions, now: Date): LedgerEntry {
+  const held = options.confirmWithApi;
   const status: InvoiceStatus = held ? "pending_confirmation" : p.status;
   const event = held
     ? null
@@ -52,7 +54,7 @@ export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntr
         },
         now,
       );
-  const forward = !(o.rejectTestMode && p.testMode === true);
+  const notForwarded = event ? skipReason(options.rejectTestMode, p.testMode) : null;
   return {
     invoiceId: p.invoiceId,
     status,
@@ -62,25 +64,35 @@ export function planPostback(p: Postback, o: PlanOptions, now: Date): LedgerEntr
     orderId: p.orderId,
     testMode: fromBool(p.testMode),
     detailJson: held ? JSON.stringify({ confirmation: { state: "pending" } }) : null,
-    receipt: { contentType: o.contentType, apiVersion: p.apiVersion, claimedStatus: p.status, requestId: o.requestId },
+    notForwarded,
+    receipt: { contentType: options.contentType, apiVersion: p.apiVersion, assertedStatus: p.status, requestId: options.requestId },
     event,
-    destinations: forward && event ? [...o.destinations] : [],
+    destinations: event && !notForwarded ? [...options.destinations] : [],
     confirm: held,
   };
 }
 
-/** What a confirmation by the API writes: the API's values, the postback's beside them. */
+/** What a payment the API vouches for writes: by confirming a postback, or recovered by reconciliation. */
 export interface ConfirmedPlan extends InvoiceFields<PaidStatus> {
   detailJson: string;
+  notForwarded: string | null;
   event: InvoiceEvent;
   destinations: string[];
 }
 
+/** Why an event is not forwarded to the configured destinations, or null when it is. */
+const skipReason = (rejectTestMode: boolean, testMode: boolean | null): string | null =>
+  rejectTestMode && testMode === true ? "test_mode" : null;
+
+/**
+ * The API's values win; what the postback asserted (none, for a recovered invoice) is kept beside
+ * them with the fields that disagreed.
+ */
 export function planConfirmed(
   invoiceId: string,
-  api: Confirmed,
-  claimed: Claimed,
-  o: { rejectTestMode: boolean; destinations: readonly string[] },
+  api: PaidInvoice & { mismatches?: string[] },
+  asserted: PostbackAssertion | null,
+  options: { rejectTestMode: boolean; destinations: readonly string[]; source: "postback" | "reconciliation" },
   now: Date,
 ): ConfirmedPlan {
   const event = buildEvent(
@@ -98,11 +110,16 @@ export function planConfirmed(
     now,
   );
   const detail = {
-    confirmation: { state: "confirmed", at: now.toISOString() },
-    api: { amount_usd: api.amountUsd, received: api.received },
-    postback: { amount_crypto: claimed.amountCrypto, currency: claimed.currency, order_id: claimed.orderId },
-    mismatches: api.mismatches,
+    confirmation: { state: "confirmed", at: now.toISOString(), by: options.source === "reconciliation" ? "reconciliation" : "api" },
+    api: { amount: api.amount, received: api.received, amount_usd: api.amountUsd },
+    ...(asserted
+      ? {
+          postback: { amount_crypto: asserted.amountCrypto, currency: asserted.currency, order_id: asserted.orderId },
+          mismatches: api.mismatches ?? [],
+        }
+      : {}),
   };
+  const notForwarded = skipReason(options.rejectTestMode, api.testMode);
   return {
     invoiceId,
     status: api.status,
@@ -112,14 +129,15 @@ export function planConfirmed(
     orderId: api.orderId,
     testMode: fromBool(api.testMode),
     detailJson: JSON.stringify(detail),
+    notForwarded,
     event,
-    destinations: o.rejectTestMode && api.testMode === true ? [] : [...o.destinations],
+    destinations: notForwarded ? [] : [...options.destinations],
   };
 }
 
 /** The detail kept for an invoice the API did not confirm. */
-export const unconfirmedDetail = (reason: string, claimed: Claimed, now: Date): string =>
+export const unconfirmedDetail = (reason: string, asserted: PostbackAssertion, now: Date): string =>
   JSON.stringify({
     confirmation: { state: "unconfirmed", reason, at: now.toISOString() },
-    postback: { amount_crypto: claimed.amountCrypto, currency: claimed.currency, order_id: claimed.orderId },
+    postback: { amount_crypto: asserted.amountCrypto, currency: asserted.currency, order_id: asserted.orderId },
   });

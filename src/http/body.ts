@@ -1,6 +1,6 @@
 import { AppFailure, fail } from "../domain/errors";
 import { fieldsFromForm, fieldsFromJson, type RawFields } from "../domain/fields";
-import { readUpTo } from "./read-up-to";
+import { readUpTo } from "../net/read-up-to";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

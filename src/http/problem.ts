@@ -54,8 +54,20 @@ export function toProblem(e: AppError): Problem {
         title: "Unsupported media type",
         detail: "Send application/x-www-form-urlencoded, multipart/form-data or application/json.",
       };
-    case "invalid_query":
-      return { status: 400, title: "Invalid query", detail: `The query parameter "${e.field}" is invalid.` };
+    case "invalid_query": {
+      const what = { invalid: "is invalid", required: "is required", unknown: "is not a parameter of this route" }[e.problem];
+      return { status: 400, title: "Invalid query", detail: `The query parameter "${e.field}" ${what}.` };
+    }
+    case "not_enabled":
+      return {
+        status: 409,
+        title: "Not enabled",
+        detail: `${e.feature} needs ${e.variable}, which is not set or not usable. See GET /health and the README's Configuration section.`,
+      };
+    case "job_running":
+      return { status: 409, title: "Already running", detail: `A ${e.job} run is in progress; try again in a few minutes.`, headers: { "retry-after": "60" } };
+    case "upstream_failed":
+      return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${e.reason}.` };
     case "rate_limited":
       return { status: 429, title: "Too many requests", detail: "Slow down and retry later.", headers: { "retry-after": "10" } };
     case "store_unavailable":

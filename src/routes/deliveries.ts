@@ -1,8 +1,8 @@
 import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
-import { cursorParam, enumParam, limitParam, sinceParam } from "../http/query";
-import { type DeliveryState, listDeliveries, redeliverByState } from "../store/deliveries";
+import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam } from "../http/query";
+import { type DeliveryState, getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
 
@@ -12,7 +12,7 @@ deliveries.use("*", requireApiToken);
 const STATES: readonly DeliveryState[] = ["pending", "delivered", "failed", "exhausted"];
 
 deliveries.get("/", async (c) => {
-  const q = c.req.query();
+  const q = queryOf(c.req.url, ["state", "limit", "cursor"]);
   const { rows, next } = await listDeliveries(c.env.DB, {
     state: enumParam(q.state, "state", STATES),
     limit: limitParam(q.limit),
@@ -21,12 +21,24 @@ deliveries.get("/", async (c) => {
   return c.json({ deliveries: rows, next_cursor: next });
 });
 
-/** Bulk replay after an outage: `state` exhausted (default) or failed, that reached it `since`. */
+deliveries.get("/:delivery_id", async (c) => {
+  queryOf(c.req.url, []);
+  const found = await getDelivery(c.env.DB, c.req.param("delivery_id"));
+  return found ? c.json({ ...found.delivery, attempts: found.attempts }) : fail({ code: "not_found" });
+});
+
+/**
+ * Bulk replay after an outage: `state` exhausted (default) or failed, that reached it `since`. At most
+ * BULK_REDELIVER_MAX a call, oldest first; `more: true` says to call again.
+ */
 deliveries.post("/redeliver", async (c) => {
-  const q = c.req.query();
+  const q = queryOf(c.req.url, ["state", "since"]);
+  const config = c.get("config");
   const state = enumParam(q.state, "state", ["exhausted", "failed"] as const) ?? "exhausted";
-  const since = sinceParam(q.since) ?? fail({ code: "invalid_query", field: "since" });
-  const ids = await redeliverByState(c.env.DB, state, since, new Date());
-  await enqueueDeliveries(c.env.DELIVERIES, ids);
-  return c.json({ state, since, count: ids.length }, 202);
+  const since = required(sinceParam(q.since), "since");
+  if (config.forward.urls.length === 0) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
+  const now = new Date();
+  const { ids, more } = await redeliverByState(c.env.DB, state, since, config.rejectTestMode, now);
+  await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
+  return c.json({ state, since, count: ids.length, more }, 202);
 });

@@ -1,11 +1,11 @@
 import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
-import { toPublicInvoice } from "../domain/invoice";
+import { toBool, toPublicInvoice } from "../domain/invoice";
 import { stripInvoicePrefix } from "../domain/status";
 import type { AppEnv } from "../http/context";
-import { cursorParam, enumParam, limitParam, sinceParam } from "../http/query";
+import { cursorParam, enumParam, limitParam, queryOf, sinceParam, textParam } from "../http/query";
 import { deliveriesOfInvoice, redeliverInvoice } from "../store/deliveries";
-import { getInvoice, listInvoices } from "../store/invoices";
+import { getInvoice, listInvoices, receiptsOf } from "../store/invoices";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
 
@@ -14,36 +14,54 @@ invoices.use("*", requireApiToken);
 
 const STATUSES = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"] as const;
 const idParam = (raw: string): string => stripInvoicePrefix(raw).toUpperCase();
+const noQuery = (url: string) => queryOf(url, []);
 
 invoices.get("/", async (c) => {
-  const q = c.req.query();
+  const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id"]);
   const { rows, next } = await listInvoices(c.env.DB, {
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
     status: enumParam(q.status, "status", STATUSES),
     since: sinceParam(q.since),
+    orderId: textParam(q.order_id, "order_id"),
   });
   return c.json({ invoices: rows.map(toPublicInvoice), next_cursor: next });
 });
 
+/** The invoice, or 404: every per-invoice route answers 404 for an unknown invoice. */
+async function knownInvoice(db: D1Database, raw: string) {
+  return (await getInvoice(db, idParam(raw))) ?? fail({ code: "not_found" });
+}
+
 invoices.get("/:invoice_id", async (c) => {
-  const row = await getInvoice(c.env.DB, idParam(c.req.param("invoice_id")));
-  return row ? c.json(toPublicInvoice(row)) : fail({ code: "not_found" });
+  noQuery(c.req.url);
+  return c.json(toPublicInvoice(await knownInvoice(c.env.DB, c.req.param("invoice_id"))));
+});
+
+invoices.get("/:invoice_id/postbacks", async (c) => {
+  noQuery(c.req.url);
+  const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  const receipts = await receiptsOf(c.env.DB, invoice_id);
+  return c.json({ invoice_id, postbacks: receipts.map((r) => ({ ...r, test_mode: toBool(r.test_mode) })) });
 });
 
 invoices.get("/:invoice_id/deliveries", async (c) => {
-  const id = idParam(c.req.param("invoice_id"));
-  const { deliveries, attempts } = await deliveriesOfInvoice(c.env.DB, id);
+  noQuery(c.req.url);
+  const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  const { deliveries, attempts } = await deliveriesOfInvoice(c.env.DB, invoice_id);
   return c.json({
-    invoice_id: id,
+    invoice_id,
     deliveries: deliveries.map((d) => ({ ...d, attempts: attempts.filter((a) => a.delivery_id === d.id) })),
   });
 });
 
 invoices.post("/:invoice_id/redeliver", async (c) => {
-  const id = idParam(c.req.param("invoice_id"));
-  if (!(await getInvoice(c.env.DB, id))) return fail({ code: "not_found" });
-  const ids = await redeliverInvoice(c.env.DB, id, c.get("config").forward.urls, new Date());
-  await enqueueDeliveries(c.env.DELIVERIES, ids);
-  return c.json({ invoice_id: id, deliveries: ids }, 202);
+  noQuery(c.req.url);
+  const config = c.get("config");
+  const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  if (config.forward.urls.length === 0) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
+  const now = new Date();
+  const ids = await redeliverInvoice(c.env.DB, invoice_id, config.forward.urls, config.rejectTestMode, now);
+  await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
+  return c.json({ invoice_id, deliveries: ids }, 202);
 });

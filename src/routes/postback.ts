@@ -1,12 +1,12 @@
 import { Hono } from "hono/tiny";
-import { acceptPostback } from "../domain/accept";
+import { acceptPostback } from "../ingest/accept";
 import { AppFailure, fail } from "../domain/errors";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { clientIp, isShed, noteRefusal, withinLimit } from "../http/rate-limit";
 import { log } from "../log";
 import { recordPostback } from "../store/ledger";
-import { enqueueConfirmations, enqueueDeliveries } from "../store/outbox";
+import { enqueue, enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 
 type PostbackEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { withinLimit: Promise<boolean> } };
@@ -65,8 +65,8 @@ postback.post("/", async (c) => {
   c.executionCtx.waitUntil(
     Promise.allSettled([
       result.changed ? projectInvoice(c.env.INVOICES, result.invoice) : null,
-      enqueueDeliveries(c.env.DELIVERIES, result.deliveryIds),
-      entry.confirm ? enqueueConfirmations(c.env.DELIVERIES, [p.invoiceId]) : null,
+      enqueueDeliveries(c.env.DELIVERIES, c.env.DB, result.deliveryIds, now),
+      entry.confirm ? enqueue(c.env.DELIVERIES, "confirmation", [p.invoiceId]) : null,
     ]).then((settled) => {
       for (const s of settled)
         if (s.status === "rejected") log("warn", "postback.after_commit_failed", { request_id: requestId, error: String(s.reason) });

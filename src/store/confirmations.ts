@@ -1,39 +1,37 @@
-import type { Claimed } from "../domain/confirmation";
+import type { PostbackAssertion } from "../domain/confirmation";
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
+import { clearHealthProblem } from "./health";
 import { createdDeliveryIds, eventStatements } from "./ledger";
-import { claimStatement } from "./outbox";
+import { leaseStatement } from "./outbox";
 
-export interface ClaimedConfirmation {
+export interface LeasedConfirmation {
   attempt: number;
-  claimedAt: string; // the row's updated_at after the claim: a later postback re-arms it
-  claimed: Claimed; // what the latest postback said
+  leaseToken: string; // every write of this attempt's outcome is fenced on it; a later postback clears it
+  asserted: PostbackAssertion; // what the latest postback said
 }
 
+export const API_UNAUTHORIZED = "api_unauthorized";
+
 /** Takes a pending, due confirmation that nobody holds; null when another message has it. */
-export async function claimConfirmation(
-  db: D1Database,
-  invoiceId: string,
-  now: Date,
-  leaseMs: number,
-): Promise<ClaimedConfirmation | null> {
-  const [claim, last] = await db.batch<Record<string, unknown>>([
-    claimStatement(db, "confirmations", invoiceId, now, leaseMs),
+export async function leaseConfirmation(db: D1Database, invoiceId: string, now: Date, leaseMs: number): Promise<LeasedConfirmation | null> {
+  const [lease, last] = await db.batch<Record<string, unknown>>([
+    leaseStatement(db, "confirmations", invoiceId, now, leaseMs),
     db.prepare("SELECT amount_crypto, currency, order_id FROM postbacks WHERE invoice_id = ?1 ORDER BY id DESC LIMIT 1").bind(invoiceId),
   ]);
-  const row = claim?.results[0];
+  const row = lease?.results[0];
   const p = last?.results[0];
   if (!row || !p) return null;
   return {
     attempt: Number(row.attempt_count),
-    claimedAt: String(row.updated_at),
-    claimed: { amountCrypto: String(p.amount_crypto), currency: String(p.currency), orderId: (p.order_id as string | null) ?? null },
+    leaseToken: String(row.lease_token),
+    asserted: { amountCrypto: String(p.amount_crypto), currency: String(p.currency), orderId: (p.order_id as string | null) ?? null },
   };
 }
 
-// Closes the confirmation only if no postback re-armed it since the claim.
+// Closes the confirmation only if no postback re-armed it since the lease (which clears the token).
 const FINISH = `UPDATE confirmations SET state = ?2, lease_until = NULL, last_error = ?3, updated_at = ?4
-  WHERE invoice_id = ?1 AND updated_at = ?5`;
+  WHERE invoice_id = ?1 AND lease_token = ?5`;
 
 /**
  * The API confirmed the payment: its values replace the postback's (never moving the status back),
@@ -41,8 +39,8 @@ const FINISH = `UPDATE confirmations SET state = ?2, lease_until = NULL, last_er
  */
 export async function recordConfirmed(
   db: D1Database,
-  c: ConfirmedPlan,
-  claimedAt: string,
+  plan: ConfirmedPlan,
+  leaseToken: string,
   now: Date,
 ): Promise<{ invoice: InvoiceRow | null; deliveryIds: string[] }> {
   const at = now.toISOString();
@@ -50,18 +48,29 @@ export async function recordConfirmed(
     db
       .prepare(
         `UPDATE invoices SET status = ?2, status_rank = ?3, amount_crypto = ?4, currency = ?5, order_id = ?6,
-           test_mode = coalesce(?7, test_mode), confirmed = 1, detail_json = ?8, version = version + 1, updated_at = ?9
+           test_mode = coalesce(?7, test_mode), confirmed = 1, detail_json = ?8, not_forwarded = ?10, version = version + 1, updated_at = ?9
          WHERE invoice_id = ?1 AND (status_rank < ?3 OR (status_rank = ?3 AND confirmed = 0))
          RETURNING *`,
       )
-      .bind(c.invoiceId, c.status, c.statusRank, c.amountCrypto, c.currency, c.orderId, c.testMode, c.detailJson, at),
-    db.prepare(FINISH).bind(c.invoiceId, "done", null, at, claimedAt),
-    db.prepare("DELETE FROM flags WHERE key = 'api_unauthorized'"),
-    ...eventStatements(db, c.invoiceId, c.event, c.destinations, at),
+      .bind(
+        plan.invoiceId,
+        plan.status,
+        plan.statusRank,
+        plan.amountCrypto,
+        plan.currency,
+        plan.orderId,
+        plan.testMode,
+        plan.detailJson,
+        at,
+        plan.notForwarded,
+      ),
+    db.prepare(FINISH).bind(plan.invoiceId, "done", null, at, leaseToken),
+    clearHealthProblem(db, API_UNAUTHORIZED),
+    ...eventStatements(db, plan.invoiceId, plan.event, plan.destinations, at),
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = (results[0]?.results[0] as InvoiceRow | undefined) ?? null;
-  return { invoice, deliveryIds: createdDeliveryIds(results, c.destinations.length) };
+  return { invoice, deliveryIds: createdDeliveryIds(results, plan.destinations.length) };
 }
 
 /** The API says the invoice is not paid (created, canceled, unknown): it is never recorded as paid. */
@@ -69,7 +78,7 @@ export async function recordUnconfirmed(
   db: D1Database,
   invoiceId: string,
   detailJson: string,
-  claimedAt: string,
+  leaseToken: string,
   now: Date,
 ): Promise<InvoiceRow | null> {
   const at = now.toISOString();
@@ -80,41 +89,73 @@ export async function recordUnconfirmed(
          WHERE invoice_id = ?1 AND status_rank = 0 RETURNING *`,
       )
       .bind(invoiceId, detailJson, at),
-    db.prepare(FINISH).bind(invoiceId, "done", null, at, claimedAt),
-    db.prepare("DELETE FROM flags WHERE key = 'api_unauthorized'"),
+    db.prepare(FINISH).bind(invoiceId, "done", null, at, leaseToken),
+    clearHealthProblem(db, API_UNAUTHORIZED),
   ]);
   return (upd?.results[0] as InvoiceRow | undefined) ?? null;
 }
 
-/** Schedules the next try; `exhausted` when the schedule ran out (the invoice stays pending). */
+/**
+ * Schedules the next try, fenced on the lease; `exhausted` when the schedule ran out (the invoice
+ * stays pending_confirmation, /health says so, and the cron re-checks it on a slow schedule).
+ */
 export async function recordConfirmationRetry(
   db: D1Database,
   invoiceId: string,
-  reason: string,
-  delaySeconds: number | null,
-  countAttempt: boolean,
+  leaseToken: string,
+  retry: { reason: string; delaySeconds: number | null; countAttempt: boolean },
   now: Date,
+  extra: D1PreparedStatement[] = [],
 ): Promise<void> {
   const at = now.toISOString();
-  const next = new Date(now.getTime() + (delaySeconds ?? 0) * 1000).toISOString();
+  const next = new Date(now.getTime() + (retry.delaySeconds ?? 0) * 1000).toISOString();
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE confirmations SET state = ?2, next_attempt_at = ?3, lease_until = NULL, last_error = ?4, updated_at = ?5,
+           attempt_count = attempt_count - ?6 WHERE invoice_id = ?1 AND lease_token = ?7`,
+      )
+      .bind(
+        invoiceId,
+        retry.delaySeconds === null ? "exhausted" : "pending",
+        next,
+        retry.reason,
+        at,
+        retry.countAttempt ? 0 : 1,
+        leaseToken,
+      ),
+    ...extra,
+  ]);
+}
+
+/** The DLQ's verdict on a confirmation message: the queue gave up on it. */
+export async function markConfirmationExhausted(db: D1Database, invoiceId: string, now: Date): Promise<void> {
   await db
     .prepare(
-      `UPDATE confirmations SET state = ?2, next_attempt_at = ?3, lease_until = NULL, last_error = ?4, updated_at = ?5,
-         attempt_count = attempt_count - ?6 WHERE invoice_id = ?1`,
+      "UPDATE confirmations SET state = 'exhausted', lease_until = NULL, last_error = coalesce(last_error, 'dead_letter'), updated_at = ?2 WHERE invoice_id = ?1 AND state = 'pending'",
     )
-    .bind(invoiceId, delaySeconds === null ? "exhausted" : "pending", next, reason, at, countAttempt ? 0 : 1)
+    .bind(invoiceId, now.toISOString())
     .run();
 }
 
-export async function setFlag(db: D1Database, key: string, value: string, now: Date): Promise<void> {
-  await db
-    .prepare("INSERT INTO flags (key, value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3")
-    .bind(key, value, now.toISOString())
-    .run();
-}
-
-export async function getFlags(db: D1Database): Promise<{ key: string; value: string; updated_at: string }[]> {
-  return (
-    await db.prepare("SELECT key, value, updated_at FROM flags ORDER BY key").all<{ key: string; value: string; updated_at: string }>()
-  ).results;
+/** After a long API outage or an `unconfirmed`: re-check a bounded number, every `everyMs`, at most `maxRechecks` times. */
+export async function rearmStuckConfirmations(
+  db: D1Database,
+  now: Date,
+  o: { everyMs: number; maxRechecks: number; limit: number },
+): Promise<string[]> {
+  const at = now.toISOString();
+  const { results } = await db
+    .prepare(
+      `UPDATE confirmations SET state = 'pending', attempt_count = 0, next_attempt_at = ?1, last_error = NULL, lease_token = NULL,
+         rechecks = rechecks + 1, updated_at = ?1
+       WHERE invoice_id IN (
+         SELECT c.invoice_id FROM confirmations c JOIN invoices i ON i.invoice_id = c.invoice_id
+         WHERE i.status_rank = 0 AND c.state IN ('exhausted', 'done') AND c.updated_at <= ?2 AND c.rechecks < ?3
+         ORDER BY c.updated_at LIMIT ?4)
+       RETURNING invoice_id`,
+    )
+    .bind(at, new Date(now.getTime() - o.everyMs).toISOString(), o.maxRechecks, o.limit)
+    .all<{ invoice_id: string }>();
+  return results.map((r) => r.invoice_id);
 }

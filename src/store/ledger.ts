@@ -12,8 +12,8 @@ export interface LedgerResult {
 // higher; a duplicate or a stale postback just counts. SQLite evaluates every SET against the old row.
 const UPSERT_INVOICE = `
 INSERT INTO invoices (invoice_id, status, status_rank, amount_crypto, currency, order_id, test_mode,
-  detail_json, first_received_at, last_received_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9)
+  detail_json, not_forwarded, first_received_at, last_received_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9, ?9)
 ON CONFLICT (invoice_id) DO UPDATE SET
   status        = iif(excluded.status_rank > status_rank, excluded.status, status),
   amount_crypto = iif(excluded.status_rank > status_rank, excluded.amount_crypto, amount_crypto),
@@ -21,6 +21,7 @@ ON CONFLICT (invoice_id) DO UPDATE SET
   order_id      = iif(excluded.status_rank > status_rank, excluded.order_id, order_id),
   test_mode     = coalesce(iif(excluded.status_rank > status_rank, excluded.test_mode, test_mode), test_mode, excluded.test_mode),
   detail_json   = iif(excluded.status_rank > status_rank, excluded.detail_json, detail_json),
+  not_forwarded = iif(excluded.status_rank > status_rank, excluded.not_forwarded, not_forwarded),
   status_rank   = max(status_rank, excluded.status_rank),
   last_received_at = excluded.last_received_at,
   updated_at    = excluded.updated_at,
@@ -44,11 +45,11 @@ ON CONFLICT DO NOTHING`;
 const ARM_CONFIRMATION = `
 INSERT INTO confirmations (invoice_id, state, next_attempt_at, updated_at) VALUES (?1, 'pending', ?2, ?2)
 ON CONFLICT (invoice_id) DO UPDATE SET state = 'pending', attempt_count = 0, next_attempt_at = ?2,
-  last_error = NULL, updated_at = ?2`;
+  last_error = NULL, lease_token = NULL, rechecks = 0, updated_at = ?2`;
 
 const INSERT_DELIVERY = `
-INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
-SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
+INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
+SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
 ON CONFLICT (event_id, destination) DO NOTHING
 RETURNING id`;
 
@@ -80,7 +81,7 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
   const statements = [
     db
       .prepare(UPSERT_INVOICE)
-      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.detailJson, at),
+      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.detailJson, at, e.notForwarded),
     db
       .prepare(INSERT_RECEIPT)
       .bind(
@@ -88,7 +89,7 @@ export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date):
         at,
         e.receipt.contentType,
         e.receipt.apiVersion,
-        e.receipt.claimedStatus,
+        e.receipt.assertedStatus,
         e.amountCrypto,
         e.currency,
         e.orderId,

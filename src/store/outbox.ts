@@ -1,64 +1,62 @@
-/** A queue message is only a pointer: a delivery, or an invoice to confirm. Bodies are rebuilt from D1. */
-export type DeliveryMessage = { delivery_id: string } | { confirm_invoice: string };
+import { type MessageKind, type QueueMessage, queueMessage } from "../domain/message";
 
 const SEND_BATCH_MAX = 100;
 
-/** Puts pointers on the queue, 100 a call. A lost send only delays: the sweeper finds the row. */
-async function send(queue: Queue<DeliveryMessage>, bodies: DeliveryMessage[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += SEND_BATCH_MAX) {
-    await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body, contentType: "json" })));
+/**
+ * Puts pointers of one kind on the queue, 100 a call. Throws if a send fails: the caller records
+ * that on the rows (see markEnqueueFailed), and the sweeper finds them either way.
+ */
+export async function enqueue(queue: Queue<QueueMessage>, kind: MessageKind, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
+    const bodies = ids.slice(i, i + SEND_BATCH_MAX).map((id) => ({ body: queueMessage(kind, id), contentType: "json" as const }));
+    await queue.sendBatch(bodies);
   }
 }
 
-export const enqueueDeliveries = (queue: Queue<DeliveryMessage>, ids: readonly string[]): Promise<void> =>
-  send(
-    queue,
-    ids.map((delivery_id) => ({ delivery_id })),
-  );
+/** Enqueues deliveries after their commit. A failed send is recorded on them, then rethrown for the log. */
+export async function enqueueDeliveries(queue: Queue<QueueMessage>, db: D1Database, ids: readonly string[], now: Date): Promise<void> {
+  try {
+    await enqueue(queue, "delivery", ids);
+  } catch (e) {
+    await markEnqueueFailed(db, ids, now);
+    throw e;
+  }
+}
 
-export const enqueueConfirmations = (queue: Queue<DeliveryMessage>, invoiceIds: readonly string[]): Promise<void> =>
-  send(
-    queue,
-    invoiceIds.map((confirm_invoice) => ({ confirm_invoice })),
-  );
-
-/** The two outbox tables: each row has a state, a due time, a lease and an attempt count. */
-const OUTBOXES = { deliveries: "id", confirmations: "invoice_id" } as const;
-type Outbox = keyof typeof OUTBOXES;
+/** The outbox tables: each row has a state, a due time, a lease and an attempt count. */
+const OUTBOXES = { deliveries: "id", confirmations: "invoice_id", alerts: "id" } as const;
+export type Outbox = keyof typeof OUTBOXES;
 
 /** A message may arrive this early (queue delays are not exact) and still count as due. */
 const EARLY_MS = 2000;
 
 /**
  * Takes one row for one attempt: only a pending, due row that nobody holds, returning the claimed
- * row. A second queue message for the same row (a sweeper re-enqueue, a redelivery) claims nothing.
+ * row with a fresh lease token. A second queue message for the same row (a sweeper re-enqueue, a
+ * redelivery) claims nothing. Every write of the attempt's outcome is fenced on that token.
  */
-export function claimStatement(db: D1Database, table: Outbox, id: string, now: Date, leaseMs: number): D1PreparedStatement {
+export function leaseStatement(db: D1Database, table: Outbox, id: string, now: Date, leaseMs: number): D1PreparedStatement {
   const at = now.toISOString();
   return db
     .prepare(
-      `UPDATE ${table} SET lease_until = ?3, attempt_count = attempt_count + 1, updated_at = ?2
+      `UPDATE ${table} SET lease_until = ?3, lease_token = ?5, attempt_count = attempt_count + 1, updated_at = ?2
        WHERE ${OUTBOXES[table]} = ?1 AND state = 'pending' AND next_attempt_at <= ?4 AND (lease_until IS NULL OR lease_until < ?2)
        RETURNING *`,
     )
-    .bind(id, at, new Date(now.getTime() + leaseMs).toISOString(), new Date(now.getTime() + EARLY_MS).toISOString());
+    .bind(id, at, new Date(now.getTime() + leaseMs).toISOString(), new Date(now.getTime() + EARLY_MS).toISOString(), crypto.randomUUID());
 }
 
 /**
  * Pending rows that are overdue by more than `grace` and held by nobody: their queue message was
- * lost. Their due time moves to now, so the next sweep leaves them alone for `grace`.
+ * lost. Their due time moves to now (so the next sweep leaves them alone for `grace`), and a
+ * recorded enqueue failure is cleared: they are about to be sent again.
  */
-export async function sweepOverdue(
-  db: D1Database,
-  table: keyof typeof OUTBOXES,
-  now: Date,
-  graceMs: number,
-  limit: number,
-): Promise<string[]> {
+export async function sweepOverdue(db: D1Database, table: Outbox, now: Date, graceMs: number, limit: number): Promise<string[]> {
   const key = OUTBOXES[table];
+  const clear = table === "deliveries" ? ", enqueue_failed_at = NULL" : "";
   const { results } = await db
     .prepare(
-      `UPDATE ${table} SET next_attempt_at = ?1 WHERE ${key} IN (
+      `UPDATE ${table} SET next_attempt_at = ?1${clear} WHERE ${key} IN (
          SELECT ${key} FROM ${table} WHERE state = 'pending' AND next_attempt_at <= ?2
            AND (lease_until IS NULL OR lease_until < ?1) ORDER BY next_attempt_at LIMIT ?3)
        RETURNING ${key} AS id`,
@@ -66,4 +64,13 @@ export async function sweepOverdue(
     .bind(now.toISOString(), new Date(now.getTime() - graceMs).toISOString(), limit)
     .all<{ id: string }>();
   return results.map((r) => r.id);
+}
+
+/** After a failed send: the deliveries say so (in /stats) until the sweeper re-enqueues them. */
+export async function markEnqueueFailed(db: D1Database, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .prepare("UPDATE deliveries SET enqueue_failed_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'pending'")
+    .bind(JSON.stringify(ids), now.toISOString())
+    .run();
 }

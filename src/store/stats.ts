@@ -1,19 +1,39 @@
-/** What an operator checks first: counts by status and state, and how far behind delivery is. */
-export async function readStats(db: D1Database, now: Date) {
-  const [invoices, deliveries, oldest, confirmations] = await db.batch<Record<string, unknown>>([
+/** The oldest pending delivery, measured from when it became due (created or redelivered), and how many are pending. */
+export async function pendingBacklog(db: D1Database): Promise<{ oldestSince: string | null; pending: number; enqueueFailed: number }> {
+  const row = await db
+    .prepare(
+      "SELECT min(pending_since) AS at, count(*) AS n, count(enqueue_failed_at) AS failed FROM deliveries WHERE state = 'pending'",
+    )
+    .first<{ at: string | null; n: number; failed: number }>();
+  return { oldestSince: row?.at ?? null, pending: Number(row?.n ?? 0), enqueueFailed: Number(row?.failed ?? 0) };
+}
+
+/** Invoices held below paid, and confirmations whose retries ran out: money that may be stuck. */
+export async function heldInvoices(db: D1Database, olderThan: Date): Promise<{ waiting: number; exhausted: number; unconfirmed: number }> {
+  const row = await db
+    .prepare(
+      `SELECT
+         (SELECT count(*) FROM invoices WHERE status_rank = 0 AND status = 'pending_confirmation' AND first_received_at < ?1) AS waiting,
+         (SELECT count(*) FROM confirmations WHERE state = 'exhausted') AS exhausted,
+         (SELECT count(*) FROM invoices WHERE status_rank = 0 AND status = 'unconfirmed') AS unconfirmed`,
+    )
+    .bind(olderThan.toISOString())
+    .first<{ waiting: number; exhausted: number; unconfirmed: number }>();
+  return { waiting: Number(row?.waiting ?? 0), exhausted: Number(row?.exhausted ?? 0), unconfirmed: Number(row?.unconfirmed ?? 0) };
+}
+
+/** What an operator checks first: counts by status and state. */
+export async function countsByState(db: D1Database) {
+  const [invoices, deliveries, confirmations] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT status, count(*) AS n FROM invoices GROUP BY status"),
     db.prepare("SELECT state, count(*) AS n FROM deliveries GROUP BY state"),
-    db.prepare("SELECT min(created_at) AS at FROM deliveries WHERE state = 'pending'"),
     db.prepare("SELECT state, count(*) AS n FROM confirmations GROUP BY state"),
   ]);
   const counts = (rows: Record<string, unknown>[] | undefined, key: string) =>
     Object.fromEntries((rows ?? []).map((r) => [String(r[key]), Number(r.n)]));
-  const oldestAt = oldest?.results[0]?.at;
   return {
     invoices_by_status: counts(invoices?.results, "status"),
     deliveries_by_state: counts(deliveries?.results, "state"),
-    oldest_pending_delivery_age_seconds:
-      typeof oldestAt === "string" ? Math.max(0, Math.round((now.getTime() - Date.parse(oldestAt)) / 1000)) : null,
     confirmations_by_state: counts(confirmations?.results, "state"),
   };
 }

@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { DeliveryMessage } from "../../src/delivery/consumer";
+import { type QueueMessage, queueMessage } from "../../src/domain/message";
 import worker from "../../src/index";
 import { fields, formRequest, type PostbackFields } from "./postbacks";
 import { call, type EnvOverrides, envWith, newInvoiceId, rows } from "./worker";
@@ -12,10 +12,14 @@ export const QUEUE = "cryptocloud-postback-deliveries";
  * getQueueResult (vitest-plugin 1.4.10) drops retry()'s delaySeconds, so the helper records the
  * options each message's real retry() was called with and puts them back into the result.
  */
-export async function runQueue(bodies: DeliveryMessage[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> {
-  const batch = createMessageBatch<DeliveryMessage>(
+/** The id a test's message carries, for readable message ids (msg-<i>-<id>). */
+const messageRef = (body: unknown): string =>
+  typeof body === "object" && body !== null && "id" in body ? String(body.id) : JSON.stringify(body).replace(/\W/g, "");
+
+export async function runQueue(bodies: unknown[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> {
+  const batch = createMessageBatch<unknown>(
     queue,
-    bodies.map((body, i) => ({ id: `msg-${i}-${Object.values(body)[0]}`, timestamp: new Date(), attempts: 1, body })),
+    bodies.map((body, i) => ({ id: `msg-${i}-${messageRef(body)}`, timestamp: new Date(), attempts: 1, body })),
   );
   const delays = new Map<string, number | undefined>();
   for (const m of batch.messages) {
@@ -35,14 +39,14 @@ export async function runQueue(bodies: DeliveryMessage[], overrides: EnvOverride
 /** The delivery consumer, one message per delivery id. */
 export const runConsumer = (ids: string[], overrides: EnvOverrides = {}, queue = QUEUE): Promise<QueueResult> =>
   runQueue(
-    ids.map((delivery_id) => ({ delivery_id })),
+    ids.map((id): QueueMessage => queueMessage("delivery", id)),
     overrides,
     queue,
   );
 
 /** The confirmation consumer for one invoice: was it acked, or retried and after how long? */
 export async function runConfirmation(invoiceId: string, overrides: EnvOverrides = {}) {
-  const r = await runQueue([{ confirm_invoice: invoiceId }], overrides);
+  const r = await runQueue([queueMessage("confirmation", invoiceId)], overrides);
   return { acked: r.explicitAcks.length === 1, retried: r.retryMessages.length === 1, delay: r.retryMessages[0]?.delaySeconds };
 }
 

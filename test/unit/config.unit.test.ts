@@ -21,12 +21,12 @@ describe("parseConfig", () => {
   });
 
   it("reports a missing SECRET KEY", () => {
-    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "" }).errors[0]).toMatch(/CRYPTOCLOUD_SECRET_KEY is not set/);
+    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "" }).errors[0]?.message).toMatch(/CRYPTOCLOUD_SECRET_KEY is not set/);
   });
 
   it("reports an API KEY pasted as the SECRET KEY", () => {
     const c = parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6IjEyMyJ9.abc_DEF-1" });
-    expect(c.errors.join()).toMatch(/looks like the API KEY/);
+    expect(c.errors.map((e) => e.message).join()).toMatch(/looks like the API KEY/);
   });
 
   it("fans out to several comma-separated FORWARD_URLs", () => {
@@ -35,7 +35,7 @@ describe("parseConfig", () => {
 
   it("refuses a private FORWARD_URL and forwards nowhere", () => {
     const c = parseConfig({ ...good, FORWARD_URL: "http://10.0.0.5/hook" });
-    expect(c.errors.join()).toMatch(/FORWARD_URL/);
+    expect(c.errors.map((e) => e.message).join()).toMatch(/FORWARD_URL/);
     expect(c.forward.urls).toEqual([]);
   });
 
@@ -45,11 +45,11 @@ describe("parseConfig", () => {
   });
 
   it("requires FORWARD_SECRET when FORWARD_URL is set", () => {
-    expect(parseConfig({ ...good, FORWARD_SECRET: "" }).errors.join()).toMatch(/FORWARD_SECRET is not/);
+    expect(parseConfig({ ...good, FORWARD_SECRET: "" }).errors.map((e) => e.message).join()).toMatch(/FORWARD_SECRET is not/);
   });
 
   it.each(["secret", "whsec_c2hvcnQ=", `whsec_${btoa("x".repeat(65))}`])("refuses FORWARD_SECRET %j", (s) => {
-    expect(parseConfig({ ...good, FORWARD_SECRET: s }).errors.join()).toMatch(/FORWARD_SECRET must be/);
+    expect(parseConfig({ ...good, FORWARD_SECRET: s }).errors.map((e) => e.message).join()).toMatch(/FORWARD_SECRET must be/);
   });
 
   it("accepts several whitespace-separated FORWARD_SECRETs", () => {
@@ -64,23 +64,75 @@ describe("parseConfig", () => {
     expect(total * 0.9).toBeGreaterThanOrEqual(72 * 3600);
   });
 
-  it.each(["1,x", "-1", "50000", "", "1,,2"])("treats FORWARD_RETRY_DELAYS %j as an error, never a silent default", (v) => {
+  it.each(["1,x", "-1", "50000", "", "1.5"])("treats FORWARD_RETRY_DELAYS %j as an error, never a silent default", (v) => {
     const c = parseConfig({ ...good, FORWARD_RETRY_DELAYS: v });
     if (v === "") expect(c.errors).toEqual([]);
-    else expect(c.errors.join()).toMatch(/FORWARD_RETRY_DELAYS/);
+    else expect(c.errors.map((e) => e.message).join()).toMatch(/FORWARD_RETRY_DELAYS/);
   });
 
   it.each(["abc", "0", "999999", "1.5"])("refuses FORWARD_TIMEOUT_MS %j", (v) => {
-    expect(parseConfig({ ...good, FORWARD_TIMEOUT_MS: v }).errors.join()).toMatch(/FORWARD_TIMEOUT_MS/);
+    expect(parseConfig({ ...good, FORWARD_TIMEOUT_MS: v }).errors.map((e) => e.message).join()).toMatch(/FORWARD_TIMEOUT_MS/);
   });
 
   it("refuses a boolean that is not true or false", () => {
-    expect(parseConfig({ ...good, REJECT_TEST_MODE: "yes" }).errors.join()).toMatch(/REJECT_TEST_MODE/);
+    expect(parseConfig({ ...good, REJECT_TEST_MODE: "yes" }).errors.map((e) => e.message).join()).toMatch(/REJECT_TEST_MODE/);
   });
 
   it("warns, without failing, when API_TOKEN is missing", () => {
     const c = parseConfig({ ...good, API_TOKEN: "" });
     expect(c.errors).toEqual([]);
-    expect(c.warnings.join()).toMatch(/API_TOKEN/);
+    expect(c.warnings.map((e) => e.message).join()).toMatch(/API_TOKEN/);
+  });
+
+  it("gives every problem a stable code, its variable and what it stops, so callers never match text", () => {
+    const c = parseConfig({ ...good, FORWARD_URL: "ftp://x", RECONCILE_LOOKBACK_DAYS: "40" });
+    expect(c.errors).toEqual([
+      expect.objectContaining({ code: "invalid_url", variable: "FORWARD_URL", affects: "forwarding" }),
+      expect.objectContaining({ code: "out_of_range", variable: "RECONCILE_LOOKBACK_DAYS", affects: "reconciliation" }),
+    ]);
+    expect(c.forward.usable).toBe(false);
+  });
+
+  it("never echoes a variable's value in a problem (they are shown by /health without auth)", () => {
+    const c = parseConfig({ ...good, FORWARD_URL: "http://[fe80::1%25eth0]/", ALERT_URL: "https://user:pw@hooks.example/x" });
+    const text = JSON.stringify(c.errors);
+    expect(c.errors.length).toBe(2);
+    expect(text).not.toContain("fe80");
+    expect(text).not.toContain("pw@");
+  });
+
+  it("reads every multi-value variable with commas, whitespace or both", () => {
+    const c = parseConfig({
+      ...good,
+      FORWARD_URL: "https://a.example/h, https://b.example/h\nhttps://c.example/h",
+      CRYPTOCLOUD_PROJECT_ID: "1 2,3",
+      FORWARD_RETRY_DELAYS: "5 60,300",
+    });
+    expect(c.forward.urls).toEqual(["https://a.example/h", "https://b.example/h", "https://c.example/h"]);
+    expect(c.reconcile.projectIds).toEqual(["1", "2", "3"]);
+    expect(c.forward.retryDelays).toEqual([5, 60, 300]);
+  });
+
+  it("defaults reconciliation, alerts and retention as documented", () => {
+    const c = parseConfig(good);
+    expect(c.reconcile).toEqual({ intervalMinutes: 10, lookbackDays: 2, projectIds: [] });
+    expect(c.alerts).toEqual({ urls: [], cooldownMinutes: 60 });
+    expect(c.retentionDays).toBe(90);
+  });
+
+  it.each([
+    ["RECONCILE_INTERVAL_MINUTES", "-1"],
+    ["RECONCILE_LOOKBACK_DAYS", "0"],
+    ["RECONCILE_LOOKBACK_DAYS", "32"],
+    ["ALERT_COOLDOWN_MINUTES", "0"],
+    ["RETENTION_DAYS", "x"],
+  ])("refuses %s=%s", (name, value) => {
+    expect(parseConfig({ ...good, [name]: value }).errors.map((e) => e.variable)).toEqual([name]);
+  });
+
+  it("needs FORWARD_SECRET to sign a generic ALERT_URL, but not for Slack", () => {
+    const without = { ...good, FORWARD_URL: "", FORWARD_SECRET: "" };
+    expect(parseConfig({ ...without, ALERT_URL: "https://ops.example/alerts" }).errors.map((e) => e.affects)).toEqual(["alerts"]);
+    expect(parseConfig({ ...without, ALERT_URL: "https://hooks.slack.com/services/T/B/X" }).errors).toEqual([]);
   });
 });

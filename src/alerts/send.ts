@@ -1,0 +1,54 @@
+import { webhookHeaders } from "../auth/sign-webhook";
+import { getConfig } from "../config";
+import { type AlertKind, alertBody, alertFormat, redactUrl } from "../domain/alert";
+import { ACK, type Verdict } from "../domain/message";
+import { errorClass } from "../domain/retry";
+import { log } from "../log";
+import { postOnce } from "../net/post";
+import { leaseAlert, recordAlertOutcome } from "../store/alerts";
+
+/** A few quick retries: an alert that arrives a day late is no alert. */
+export const ALERT_RETRY_DELAYS = [10, 60, 300, 900];
+const ALERT_TIMEOUT_MS = 10_000;
+
+/** The request for one alert to one URL: chat formats as they are, the generic one signed like events. */
+export async function alertRequest(
+  url: string,
+  id: string,
+  kind: AlertKind,
+  data: Record<string, unknown>,
+  suppressed: number,
+  secrets: readonly string[],
+  now: Date,
+): Promise<{ headers: Record<string, string>; body: string }> {
+  const body = alertBody(url, kind, data, suppressed, now);
+  const headers =
+    alertFormat(url) === "generic"
+      ? await webhookHeaders(secrets, id, now, body)
+      : { "content-type": "application/json", "user-agent": "cryptocloud-postback/1" };
+  return { headers, body };
+}
+
+/** Sends one alert. A failing alert URL is retried, then counted in /stats; it never alerts about itself. */
+export async function sendAlert(id: string, env: Env): Promise<Verdict> {
+  const config = getConfig(env);
+  const now = new Date();
+  const alert = await leaseAlert(env.DB, id, now, ALERT_TIMEOUT_MS + 30_000);
+  if (!alert) return ACK;
+  const data = JSON.parse(alert.data_json) as Record<string, unknown>;
+  const { headers, body } = await alertRequest(alert.destination, alert.id, alert.kind, data, alert.suppressed, config.forward.secrets, now);
+  const result = await postOnce(alert.destination, headers, body, ALERT_TIMEOUT_MS);
+  const error = errorClass(result.outcome);
+  const sent = error === null;
+  const retryInSeconds = sent ? null : (ALERT_RETRY_DELAYS[alert.attempt_count - 1] ?? null);
+  await recordAlertOutcome(env.DB, alert, { sent, error, retryInSeconds }, new Date());
+  log(sent ? "info" : "warn", "alert.attempt", {
+    alert_id: id,
+    kind: alert.kind,
+    destination: redactUrl(alert.destination),
+    attempt: alert.attempt_count,
+    outcome: sent ? "sent" : retryInSeconds === null ? "failed" : "retry",
+    error,
+  });
+  return retryInSeconds === null ? ACK : { retryAfter: retryInSeconds };
+}

@@ -1,0 +1,51 @@
+import { getConfig } from "../config";
+import { log } from "../log";
+import { claimJob, finishJobStatement } from "../store/jobs";
+import { PRUNED_TABLES, pruneOnce } from "../store/retention";
+
+/** Each DELETE removes at most this many rows; a run makes at most this many DELETEs. */
+export const PRUNE_BATCH_ROWS = 1000;
+export const PRUNE_MAX_STATEMENTS = 25;
+const DAY_MS = 86_400_000;
+
+export interface PruneResult {
+  removed: Record<string, number>;
+  statements: number;
+  more: boolean; // stopped at the bound: the next cron run continues
+}
+
+/**
+ * Deletes what RETENTION_DAYS lets go, once a day (claimed through the `jobs` row, so only one
+ * isolate prunes), in bounded batches; a run that hits the bound leaves a cursor and the next cron
+ * run continues. Returns null when it is not due, turned off, or another run holds it.
+ */
+export async function prune(env: Env, now: Date, force = false): Promise<PruneResult | null> {
+  const days = getConfig(env).retentionDays;
+  if (days === 0) return null;
+  const lease = await claimJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });
+  if (!lease) return null;
+  const cutoff = new Date(now.getTime() - days * DAY_MS);
+  const result: PruneResult = { removed: {}, statements: 0, more: false };
+  const unfinished = new Set(PRUNED_TABLES);
+  // Round-robin over the tables until each is done or the statement bound is reached.
+  while (unfinished.size > 0 && result.statements < PRUNE_MAX_STATEMENTS) {
+    for (const table of [...unfinished]) {
+      if (result.statements >= PRUNE_MAX_STATEMENTS) break;
+      const n = await pruneOnce(env.DB, table, cutoff, PRUNE_BATCH_ROWS);
+      result.statements++;
+      result.removed[table] = (result.removed[table] ?? 0) + n;
+      if (n < PRUNE_BATCH_ROWS) unfinished.delete(table);
+    }
+  }
+  result.more = unfinished.size > 0;
+  const total = Object.values(result.removed).reduce((a, b) => a + b, 0);
+  await finishJobStatement(
+    env.DB,
+    "retention",
+    lease.token,
+    { ok: true, error: null, cursorJson: result.more ? JSON.stringify({ cutoff: cutoff.toISOString() }) : null, added: total, resultJson: JSON.stringify(result) },
+    now,
+  ).run();
+  log(result.more ? "warn" : "info", "retention.pruned", { ...result.removed, statements: result.statements, more: result.more });
+  return result;
+}

@@ -1,0 +1,212 @@
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { attemptsOf, deliveryRow, hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
+import { invoiceInfo } from "../../support/postbacks";
+import { received, rows, uniqueKey } from "../../support/worker";
+
+const NO_WAIT = { FORWARD_RETRY_DELAYS: "0,0,0" };
+
+describe("the delivery consumer", () => {
+  it("acks on 2xx, marks the delivery delivered and logs the attempt", async () => {
+    const key = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key, "reply=thanks")]);
+    const result = await runConsumer([id]);
+    expect(result.explicitAcks).toEqual([`msg-0-${id}`]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await deliveryRow(id)).toMatchObject({ state: "delivered", attempt_count: 1, lease_until: null });
+    expect(await attemptsOf(id)).toEqual([
+      expect.objectContaining({ attempt: 1, round: 1, status_code: 200, error_class: null, response_body: "thanks" }),
+    ]);
+  });
+
+  it("sends an event that the standardwebhooks library verifies, with the exact amount", async () => {
+    const key = uniqueKey();
+    const {
+      invoiceId,
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key)]);
+    await runConsumer([id]);
+    const [req] = await received(key);
+    const event = new Webhook(env.FORWARD_SECRET).verify(req?.body ?? "", req?.headers ?? {}) as {
+      type: string;
+      data: Record<string, unknown>;
+    };
+    expect(req?.headers["content-type"]).toBe("application/json");
+    expect(event).toEqual({
+      type: "invoice.paid",
+      timestamp: expect.any(String),
+      data: {
+        invoice_id: invoiceId,
+        invoice_uuid: `INV-${invoiceId}`,
+        order_id: "ORD99999",
+        status: "paid",
+        amount_crypto: "0.4567",
+        currency: "BTC",
+        test_mode: null,
+        confirmed: false,
+        received_at: expect.any(String),
+      },
+    });
+  });
+
+  it("retries a 500 with the first scheduled delay, ±10 % jitter, and never acks it", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "status=500")], { FORWARD_RETRY_DELAYS: "100,200" });
+    const result = await runConsumer([id], { FORWARD_RETRY_DELAYS: "100,200" });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.retryMessages[0]?.delaySeconds).toBeGreaterThanOrEqual(90);
+    expect(result.retryMessages[0]?.delaySeconds).toBeLessThanOrEqual(110);
+    expect(await deliveryRow(id)).toMatchObject({ state: "pending", last_error: "http_5xx", lease_until: null });
+  });
+
+  it("retries a timeout", async () => {
+    const overrides = { FORWARD_TIMEOUT_MS: "300" };
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "sleep_ms=2000")], overrides);
+    const result = await runConsumer([id], overrides);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await attemptsOf(id)).toEqual([expect.objectContaining({ status_code: null, error_class: "timeout" })]);
+  });
+
+  it("retries a connection error", async () => {
+    const url = "http://127.0.0.1:1/refused";
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([url]);
+    const result = await runConsumer([id]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await attemptsOf(id)).toEqual([expect.objectContaining({ error_class: "network" })]);
+  });
+
+  it("honours Retry-After", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "status=503&retry_after=120")]);
+    const result = await runConsumer([id]);
+    expect(result.retryMessages).toEqual([{ msgId: `msg-0-${id}`, delaySeconds: 120 }]);
+  });
+
+  it("does not follow a redirect, and retries it", async () => {
+    const key = uniqueKey();
+    const target = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key, `status=302&location=${encodeURIComponent(hook(target))}`)]);
+    const result = await runConsumer([id]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await received(target)).toEqual([]);
+    expect(await attemptsOf(id)).toEqual([expect.objectContaining({ status_code: 302, error_class: "redirect" })]);
+  });
+
+  it("disables the destination for this event on 410, and records it", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "status=410")]);
+    const result = await runConsumer([id]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "failed", last_error: "gone" });
+  });
+
+  it("marks the delivery exhausted after the last scheduled attempt", async () => {
+    const overrides = { FORWARD_RETRY_DELAYS: "0" };
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "status=500")], overrides);
+    expect((await runConsumer([id], overrides)).retryMessages).toHaveLength(1);
+    const last = await runConsumer([id], overrides);
+    expect(last.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "exhausted", attempt_count: 2 });
+  });
+
+  it("keeps the webhook-id and the body identical across retries", async () => {
+    const key = uniqueKey();
+    const {
+      invoiceId,
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key, "fail_first=2")], NO_WAIT);
+    for (let i = 0; i < 3; i++) await runConsumer([id], NO_WAIT);
+    const reqs = await received(key);
+    expect(reqs).toHaveLength(3);
+    expect(new Set(reqs.map((r) => r.headers["webhook-id"]))).toEqual(new Set([`evt_${invoiceId}_paid`]));
+    expect(new Set(reqs.map((r) => r.body)).size).toBe(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "delivered", attempt_count: 3 });
+    expect((await attemptsOf(id)).map((a) => a.status_code)).toEqual([500, 500, 200]);
+  });
+
+  it("fans out: each FORWARD_URL gets its own delivery and its own copy", async () => {
+    const [a, b] = [uniqueKey(), uniqueKey()];
+    const { deliveryIds } = await paidInvoiceFor([hook(a), hook(b)]);
+    expect(deliveryIds).toHaveLength(2);
+    const result = await runConsumer(deliveryIds);
+    expect(result.explicitAcks).toHaveLength(2);
+    expect(await received(a)).toHaveLength(1);
+    expect(await received(b)).toHaveLength(1);
+  });
+
+  it("sends once when two messages for the same delivery arrive together (the lease)", async () => {
+    const key = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key, "sleep_ms=200")]);
+    const [r1, r2] = await Promise.all([runConsumer([id]), runConsumer([id])]);
+    expect(await received(key)).toHaveLength(1);
+    expect([...r1.explicitAcks, ...r2.explicitAcks]).toHaveLength(2);
+  });
+
+  it("acks a message for a delivery that is already delivered, without sending again", async () => {
+    const key = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key)]);
+    await runConsumer([id]);
+    expect((await runConsumer([id])).explicitAcks).toHaveLength(1);
+    expect(await received(key)).toHaveLength(1);
+  });
+
+  it("forwards a test-mode invoice with data.test_mode true", async () => {
+    const key = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key)], {}, { invoice_info: (invoiceId: string) => invoiceInfo(invoiceId, { test_mode: true }) });
+    await runConsumer([id]);
+    const [req] = await received(key);
+    expect(JSON.parse(req?.body ?? "{}").data.test_mode).toBe(true);
+  });
+
+  it("records but does not forward a test-mode invoice with REJECT_TEST_MODE=true", async () => {
+    const { invoiceId, deliveryIds } = await paidInvoiceFor(
+      [hook(uniqueKey())],
+      { REJECT_TEST_MODE: "true" },
+      {
+        invoice_info: (invoiceId: string) => invoiceInfo(invoiceId, { test_mode: true }),
+      },
+    );
+    expect(deliveryIds).toEqual([]);
+    expect(await rows("SELECT test_mode FROM invoices WHERE invoice_id = ?", invoiceId)).toEqual([{ test_mode: 1 }]);
+  });
+
+  it("marks whatever reaches the dead-letter queue as exhausted", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey(), "status=500")]);
+    const result = await runConsumer([id], {}, "cryptocloud-postback-deliveries-dlq");
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "exhausted", last_error: "dead_letter" });
+    expect(await rows("SELECT * FROM delivery_attempts WHERE delivery_id = ?", id)).toEqual([]);
+  });
+
+  it("retries, without attempting, while the forwarding config is broken", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey())]);
+    const result = await runConsumer([id], { FORWARD_SECRET: "" });
+    expect(result.retryMessages).toEqual([{ msgId: `msg-0-${id}`, delaySeconds: 300 }]);
+    expect(await deliveryRow(id)).toMatchObject({ state: "pending", attempt_count: 0 });
+  });
+});
