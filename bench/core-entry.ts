@@ -1,9 +1,10 @@
 // The Worker's own per-postback JavaScript, without I/O: what runs between reading the body and
 // handing one batch to D1. It calls the route's own acceptPostback, so it cannot drift from it.
 // Bundled for Node by bench/run.mjs to measure its CPU time on V8.
-import { acceptPostback } from "../src/ingest/accept";
-import { fieldsFromForm } from "../src/domain/fields";
+
+import { fieldsFromForm, formPairs } from "../src/domain/fields";
 import { toPublicInvoice } from "../src/domain/invoice";
+import { acceptPostback } from "../src/ingest/accept";
 import { log, setLogSink } from "../src/log";
 
 setLogSink(() => {});
@@ -16,7 +17,9 @@ const OPTIONS = {
 };
 
 export async function processPostback(body: string, secret: string, now: Date): Promise<boolean> {
-  const fields = fieldsFromForm(new URLSearchParams(body));
+  const pairs = formPairs(body);
+  if (!pairs.ok) return false;
+  const fields = fieldsFromForm(pairs.value);
   if (!fields.ok) return false;
   const accepted = await acceptPostback(fields.value, [secret], OPTIONS, now);
   if (!accepted.ok) return false;

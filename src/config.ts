@@ -106,7 +106,12 @@ function retryDelays(env: Env, p: Problems): number[] {
   const parts = list(env, "FORWARD_RETRY_DELAYS");
   if (parts.length === 0) return DEFAULT_RETRY_DELAYS;
   if (parts.length > 50 || !parts.every((x) => /^\d+$/.test(x) && Number(x) <= QUEUE_MAX_DELAY_SECONDS)) {
-    p.error("invalid_delays", "FORWARD_RETRY_DELAYS", "forwarding", `must be 1 to 50 whole seconds, each at most ${QUEUE_MAX_DELAY_SECONDS}`);
+    p.error(
+      "invalid_delays",
+      "FORWARD_RETRY_DELAYS",
+      "forwarding",
+      `must be 1 to 50 whole seconds, each at most ${QUEUE_MAX_DELAY_SECONDS}`,
+    );
     return DEFAULT_RETRY_DELAYS;
   }
   return parts.map(Number);

@@ -23,7 +23,11 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   if (batch.queue === queues.deliveries) await Promise.all(batch.messages.map((m) => handleMessage(m, env)));
   else if (batch.queue === queues.deadLetters) for (const m of batch.messages) await handleDeadLetter(m, env);
   else {
-    log("error", "queue.unknown", { queue: batch.queue, messages: batch.messages.length, expected: [queues.deliveries, queues.deadLetters] });
+    log("error", "queue.unknown", {
+      queue: batch.queue,
+      messages: batch.messages.length,
+      expected: [queues.deliveries, queues.deadLetters],
+    });
     batch.retryAll({ delaySeconds: 300 });
   }
 }

@@ -7,6 +7,10 @@ export async function checkBacklog(env: Env, now: Date): Promise<boolean> {
   const { oldestSince, pending } = await pendingBacklog(env.DB);
   const age = oldestSince === null ? 0 : Math.round((now.getTime() - Date.parse(oldestSince)) / 1000);
   if (age <= BACKLOG_STALE_SECONDS) return false;
-  await signalStatement(env.DB, { kind: "backlog.stale", subject: "deliveries", data: { oldest_pending_age_seconds: age, pending } }, now).run();
+  await signalStatement(
+    env.DB,
+    { kind: "backlog.stale", subject: "deliveries", data: { oldest_pending_age_seconds: age, pending } },
+    now,
+  ).run();
   return true;
 }

@@ -16,7 +16,10 @@ export async function processAlertSignals(env: Env, now: Date): Promise<{ signal
   const urls = config.alerts.urls;
   let queued = 0;
   for (const signal of signals) {
-    log("warn", "alert.raised", { kind: signal.kind, subject: signal.kind.startsWith("destination.") ? redactUrl(signal.subject) : signal.subject });
+    log("warn", "alert.raised", {
+      kind: signal.kind,
+      subject: signal.kind.startsWith("destination.") ? redactUrl(signal.subject) : signal.subject,
+    });
     if (urls.length === 0) continue;
     const ids = await processSignal(env.DB, signal, urls, config.alerts.cooldownMinutes * 60_000, now);
     await enqueue(env.DELIVERIES, "alert", ids);

@@ -36,7 +36,15 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
   const alert = await leaseAlert(env.DB, id, now, ALERT_TIMEOUT_MS + 30_000);
   if (!alert) return ACK;
   const data = JSON.parse(alert.data_json) as Record<string, unknown>;
-  const { headers, body } = await alertRequest(alert.destination, alert.id, alert.kind, data, alert.suppressed, config.forward.secrets, now);
+  const { headers, body } = await alertRequest(
+    alert.destination,
+    alert.id,
+    alert.kind,
+    data,
+    alert.suppressed,
+    config.forward.secrets,
+    now,
+  );
   const result = await postOnce(alert.destination, headers, body, ALERT_TIMEOUT_MS);
   const error = errorClass(result.outcome);
   const sent = error === null;

@@ -18,7 +18,11 @@ export async function sendTestAlerts(env: Env, now: Date): Promise<TestAlertResu
       const { headers, body } = await alertRequest(url, id, "test", { requested_at: now.toISOString() }, 0, config.forward.secrets, now);
       const result = await postOnce(url, headers, body, 10_000);
       const status = result.outcome.kind === "response" ? result.outcome.status : null;
-      return { destination: redactUrl(url), status, error: status !== null && status < 300 && status >= 200 ? null : (status === null ? result.outcome.kind : `http_${status}`) };
+      return {
+        destination: redactUrl(url),
+        status,
+        error: status !== null && status < 300 && status >= 200 ? null : status === null ? result.outcome.kind : `http_${status}`,
+      };
     }),
   );
 }

@@ -49,11 +49,20 @@ export async function confirmInvoice(invoiceId: string, env: Env): Promise<Verdi
       const { invoice, deliveryIds } = await recordConfirmed(env.DB, plan, lease.leaseToken, at);
       if (result.invoice.mismatches.length) log("warn", "confirmation.mismatch", { ...fields, mismatches: result.invoice.mismatches });
       log("info", "confirmation.confirmed", { ...fields, status: plan.status, deliveries: deliveryIds.length });
-      await Promise.all([enqueueDeliveries(env.DELIVERIES, env.DB, deliveryIds, at), invoice ? projectInvoice(env.INVOICES, invoice) : null]);
+      await Promise.all([
+        enqueueDeliveries(env.DELIVERIES, env.DB, deliveryIds, at),
+        invoice ? projectInvoice(env.INVOICES, invoice) : null,
+      ]);
       return ACK;
     }
     case "unconfirmed": {
-      const invoice = await recordUnconfirmed(env.DB, invoiceId, unconfirmedDetail(result.reason, lease.asserted, at), lease.leaseToken, at);
+      const invoice = await recordUnconfirmed(
+        env.DB,
+        invoiceId,
+        unconfirmedDetail(result.reason, lease.asserted, at),
+        lease.leaseToken,
+        at,
+      );
       log("warn", "confirmation.unconfirmed", { ...fields, reason: result.reason });
       if (invoice) await projectInvoice(env.INVOICES, invoice);
       return ACK;
@@ -76,7 +85,13 @@ export async function confirmInvoice(invoiceId: string, env: Env): Promise<Verdi
     case "retry": {
       const scheduled = config.forward.retryDelays[lease.attempt - 1];
       const delay = scheduled === undefined ? null : jitter(scheduled, Math.random());
-      await recordConfirmationRetry(env.DB, invoiceId, lease.leaseToken, { reason: result.reason, delaySeconds: delay, countAttempt: true }, at);
+      await recordConfirmationRetry(
+        env.DB,
+        invoiceId,
+        lease.leaseToken,
+        { reason: result.reason, delaySeconds: delay, countAttempt: true },
+        at,
+      );
       log(delay === null ? "error" : "warn", "confirmation.retry", { ...fields, reason: result.reason, delay_s: delay });
       return { retryAfter: delay };
     }

@@ -43,7 +43,12 @@ export function parseReply(body: string): unknown {
 }
 
 /** Reads a merchant/info reply. Pure: the HTTP status and body text come in, a decision goes out. */
-export function interpretMerchantInfo(httpStatus: number, body: string, invoiceId: string, asserted: PostbackAssertion): ConfirmationResult {
+export function interpretMerchantInfo(
+  httpStatus: number,
+  body: string,
+  invoiceId: string,
+  asserted: PostbackAssertion,
+): ConfirmationResult {
   const parsed = parseReply(body);
   if (parsed === undefined && httpStatus < 500 && httpStatus !== 429 && httpStatus !== 401 && httpStatus !== 403) {
     return { kind: "retry", reason: "unreadable_reply" };

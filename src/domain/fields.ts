@@ -1,5 +1,5 @@
 import type { AppError } from "./errors";
-import { JsonNumber, parseJsonExact } from "./json";
+import { duplicateKey, hasLoneSurrogate, JsonNumber, parseJsonExact } from "./json";
 import { err, ok, type Result } from "./result";
 
 /** The postback's fields before validation: strings, exact numbers, or (v2) an object. */
@@ -18,6 +18,9 @@ export function fieldsFromJson(text: string): Result<RawFields, AppError> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || parsed instanceof JsonNumber) {
     return err({ code: "malformed_body", reason: "JSON body is not an object" });
   }
+  const repeated = duplicateKey(text);
+  if (repeated !== null) return err({ code: "invalid_field", field: repeated.slice(0, 64), reason: "the key is repeated" });
+  if (hasLoneSurrogate(parsed)) return err({ code: "malformed_body", reason: "a string is not valid Unicode (lone surrogate)" });
   return ok(new Map(Object.entries(parsed as RawObject)));
 }
 
@@ -31,12 +34,33 @@ export function fieldsFromForm(entries: Iterable<[string, unknown]>): Result<Raw
     if (typeof value !== "string") {
       return err({ code: "invalid_field", field: key, reason: "file uploads are not accepted" });
     }
+    // The decoder turned invalid UTF-8 into U+FFFD; no real postback carries one.
+    if (value.includes("\uFFFD") || key.includes("\uFFFD")) return err({ code: "malformed_body", reason: "a value is not valid UTF-8" });
     if (fields.has(key)) {
       return err({ code: "invalid_field", field: key, reason: "the field is repeated" });
     }
     fields.set(key, value);
   }
   return ok(fields);
+}
+
+/**
+ * The pairs of an application/x-www-form-urlencoded body, percent-decoded strictly: URLSearchParams
+ * would turn `%FF` into U+FFFD and store a different amount or order id than was sent.
+ */
+export function formPairs(text: string): Result<[string, string][], AppError> {
+  const pairs: [string, string][] = [];
+  for (const part of text.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const [rawKey, rawValue] = eq === -1 ? [part, ""] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      pairs.push([decodeURIComponent(rawKey.replaceAll("+", " ")), decodeURIComponent(rawValue.replaceAll("+", " "))]);
+    } catch {
+      return err({ code: "malformed_body", reason: "a value is not valid percent-encoded UTF-8" });
+    }
+  }
+  return ok(pairs);
 }
 
 /** v2's `invoice_info` is an object in JSON mode and (at best) a JSON string in form mode. */

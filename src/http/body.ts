@@ -1,5 +1,5 @@
 import { AppFailure, fail } from "../domain/errors";
-import { fieldsFromForm, fieldsFromJson, type RawFields } from "../domain/fields";
+import { fieldsFromForm, fieldsFromJson, formPairs, type RawFields } from "../domain/fields";
 import { readUpTo } from "../net/read-up-to";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -41,8 +41,10 @@ export async function postbackFields(req: Request): Promise<{ fields: RawFields;
   const format = bodyFormat(contentType, text);
   let result: ReturnType<typeof fieldsFromJson>;
   if (format === "json") result = fieldsFromJson(text());
-  else if (format === "form") result = fieldsFromForm(new URLSearchParams(text()));
-  else {
+  else if (format === "form") {
+    const pairs = formPairs(text());
+    result = pairs.ok ? fieldsFromForm(pairs.value) : pairs;
+  } else {
     let form: FormData;
     try {
       form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();

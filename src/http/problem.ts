@@ -65,7 +65,12 @@ export function toProblem(e: AppError): Problem {
         detail: `${e.feature} needs ${e.variable}, which is not set or not usable. See GET /health and the README's Configuration section.`,
       };
     case "job_running":
-      return { status: 409, title: "Already running", detail: `A ${e.job} run is in progress; try again in a few minutes.`, headers: { "retry-after": "60" } };
+      return {
+        status: 409,
+        title: "Already running",
+        detail: `A ${e.job} run is in progress; try again in a few minutes.`,
+        headers: { "retry-after": "60" },
+      };
     case "upstream_failed":
       return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${e.reason}.` };
     case "rate_limited":

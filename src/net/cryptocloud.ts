@@ -35,5 +35,7 @@ export const fetchMerchantInfo = (target: ApiTarget, invoiceId: string): Promise
   call(target, "/v2/invoice/merchant/info", { uuids: [`INV-${invoiceId}`] });
 
 /** One page of merchant/list: `start` and `end` are dd.mm.yyyy, both included. */
-export const fetchMerchantList = (target: ApiTarget, page: { start: string; end: string; offset: number; limit: number }): Promise<ApiReply> =>
-  call(target, "/v2/invoice/merchant/list", page);
+export const fetchMerchantList = (
+  target: ApiTarget,
+  page: { start: string; end: string; offset: number; limit: number },
+): Promise<ApiReply> => call(target, "/v2/invoice/merchant/list", page);

@@ -30,6 +30,10 @@ export async function postOnce(url: string, headers: Record<string, string>, bod
       responseBody,
     };
   } catch (e) {
-    return { outcome: { kind: isTimeout(e) ? "timeout" : "network" }, latencyMs: Math.round(performance.now() - started), responseBody: null };
+    return {
+      outcome: { kind: isTimeout(e) ? "timeout" : "network" },
+      latencyMs: Math.round(performance.now() - started),
+      responseBody: null,
+    };
   }
 }

@@ -73,7 +73,10 @@ async function runPages(env: Env, lease: JobLease, start: ListCursor, now: Date)
       const failure: ReconcileFailure =
         page?.ok === false && page.error.kind === "unauthorized"
           ? { code: "api_unauthorized", detail: UNAUTHORIZED }
-          : { code: "api_error", detail: `CryptoCloud's merchant/list failed: ${"error" in reply ? reply.error : page?.ok === false && page.error.kind === "api_error" ? page.error.reason : "?"}` };
+          : {
+              code: "api_error",
+              detail: `CryptoCloud's merchant/list failed: ${"error" in reply ? reply.error : page?.ok === false && page.error.kind === "api_error" ? page.error.reason : "?"}`,
+            };
       return fail(env, lease, cursor, failure, summary, now);
     }
     const items = page.value;
@@ -162,7 +165,11 @@ async function fail(
     ),
     signalStatement(
       env.DB,
-      { kind: "reconciliation.failed", subject: "reconcile", data: { consecutive_failures: RECONCILE_FAILURES_ALERT, last_error: failure.detail } },
+      {
+        kind: "reconciliation.failed",
+        subject: "reconcile",
+        data: { consecutive_failures: RECONCILE_FAILURES_ALERT, last_error: failure.detail },
+      },
       now,
       { sql: streak, params: [RECONCILE_FAILURES_ALERT] },
     ),
@@ -172,7 +179,9 @@ async function fail(
           signalStatement(env.DB, { kind: "confirmation.unauthorized", subject: "api_key", data: { during: "reconciliation" } }, now),
         ]
       : []),
-    ...(failure.code === "multiple_projects" ? [setHealthProblem(env.DB, MULTIPLE_PROJECTS, `Reconciliation: ${failure.detail}`, now)] : []),
+    ...(failure.code === "multiple_projects"
+      ? [setHealthProblem(env.DB, MULTIPLE_PROJECTS, `Reconciliation: ${failure.detail}`, now)]
+      : []),
   ]);
   log("error", "reconciliation.failed", { code: failure.code, detail: failure.detail, checked: summary.checked });
   return { ok: false, failure, summary };

@@ -43,7 +43,13 @@ export async function prune(env: Env, now: Date, force = false): Promise<PruneRe
     env.DB,
     "retention",
     lease.token,
-    { ok: true, error: null, cursorJson: result.more ? JSON.stringify({ cutoff: cutoff.toISOString() }) : null, added: total, resultJson: JSON.stringify(result) },
+    {
+      ok: true,
+      error: null,
+      cursorJson: result.more ? JSON.stringify({ cutoff: cutoff.toISOString() }) : null,
+      added: total,
+      resultJson: JSON.stringify(result),
+    },
     now,
   ).run();
   log(result.more ? "warn" : "info", "retention.pruned", { ...result.removed, statements: result.statements, more: result.more });

@@ -21,7 +21,8 @@ reconcileRoute.post("/", async (c) => {
   const q = queryOf(c.req.url, ["since"]);
   const now = new Date();
   if (!c.get("config").apiKey) return fail({ code: "not_enabled", variable: "CRYPTOCLOUD_API_KEY", feature: "Reconciliation" });
-  const since = q.since === undefined ? null : (parseSinceDay(q.since, now) ?? fail({ code: "invalid_query", field: "since", problem: "invalid" }));
+  const since =
+    q.since === undefined ? null : (parseSinceDay(q.since, now) ?? fail({ code: "invalid_query", field: "since", problem: "invalid" }));
   const result = await reconcile(c.env, now, { force: true, since });
   if (result === null) return fail({ code: "job_running", job: "reconciliation" });
   if (!result.ok && result.failure.code === "multiple_projects") {

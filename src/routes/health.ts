@@ -24,7 +24,8 @@ health.get("/", async (c) => {
       config.apiKey ? heldInvoices(c.env.DB, new Date(Date.now() - HELD_AFTER_MS)) : null,
     ]);
     for (const p of problems) errors.push(p.message);
-    if (held?.exhausted) errors.push(`${held.exhausted} invoice(s) ran out of confirmation retries (CryptoCloud's API did not answer); re-checked every 6 h`);
+    if (held?.exhausted)
+      errors.push(`${held.exhausted} invoice(s) ran out of confirmation retries (CryptoCloud's API did not answer); re-checked every 6 h`);
     else if (held?.waiting) errors.push(`${held.waiting} invoice(s) have waited over an hour for confirmation by CryptoCloud's API`);
     if (held?.unconfirmed) warnings.push(`${held.unconfirmed} invoice(s) are unconfirmed: CryptoCloud's API says they are not paid`);
   } catch {

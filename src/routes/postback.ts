@@ -1,9 +1,9 @@
 import { Hono } from "hono/tiny";
-import { acceptPostback } from "../ingest/accept";
 import { AppFailure, fail } from "../domain/errors";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { clientIp, isShed, noteRefusal, withinLimit } from "../http/rate-limit";
+import { acceptPostback } from "../ingest/accept";
 import { log } from "../log";
 import { recordPostback } from "../store/ledger";
 import { enqueue, enqueueDeliveries } from "../store/outbox";

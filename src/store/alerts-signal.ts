@@ -17,7 +17,12 @@ export interface Signal {
  * mid-write records both the fact and its signal, or neither). The cron turns signals into alerts,
  * applying the cooldown.
  */
-export function signalStatement(db: D1Database, signal: Signal, now: Date, when: Condition = { sql: "1", params: [] }): D1PreparedStatement {
+export function signalStatement(
+  db: D1Database,
+  signal: Signal,
+  now: Date,
+  when: Condition = { sql: "1", params: [] },
+): D1PreparedStatement {
   return db
     .prepare(`INSERT INTO alert_signals (kind, subject, data_json, created_at) SELECT ?, ?, ?, ? WHERE ${when.sql}`)
     .bind(signal.kind, signal.subject, JSON.stringify(signal.data), now.toISOString(), ...when.params);

@@ -103,14 +103,25 @@ export async function recordAttempt(
             .bind(d.destination, at, ...when.params),
           signalStatement(
             db,
-            { kind: "destination.failing", subject: d.destination, data: { ...facts, consecutive_failures: FAILING_AFTER, last_error: lastError } },
+            {
+              kind: "destination.failing",
+              subject: d.destination,
+              data: { ...facts, consecutive_failures: FAILING_AFTER, last_error: lastError },
+            },
             now,
             { sql: `${when.sql} AND ${streak} = ?`, params: [...when.params, d.destination, FAILING_AFTER] },
           ),
         ];
   const terminal =
     decision.next === "exhausted"
-      ? [signalStatement(db, { kind: "delivery.exhausted", subject: d.id, data: { ...facts, last_error: lastError, attempts: d.attempt_count } }, now, when)]
+      ? [
+          signalStatement(
+            db,
+            { kind: "delivery.exhausted", subject: d.id, data: { ...facts, last_error: lastError, attempts: d.attempt_count } },
+            now,
+            when,
+          ),
+        ]
       : decision.next === "failed"
         ? [signalStatement(db, { kind: "destination.gone", subject: d.destination, data: facts }, now, when)]
         : [];

@@ -69,8 +69,16 @@ export function finishJobStatement(db: D1Database, name: JobName, token: string,
 }
 
 /** Saves progress mid-run (fenced on the lease), so a Worker killed between pages resumes after the last one. */
-export const saveCursorStatement = (db: D1Database, name: JobName, token: string, cursorJson: string | null, added: number): D1PreparedStatement =>
-  db.prepare("UPDATE jobs SET cursor_json = ?3, total = total + ?4 WHERE name = ?1 AND lease_token = ?2").bind(name, token, cursorJson, added);
+export const saveCursorStatement = (
+  db: D1Database,
+  name: JobName,
+  token: string,
+  cursorJson: string | null,
+  added: number,
+): D1PreparedStatement =>
+  db
+    .prepare("UPDATE jobs SET cursor_json = ?3, total = total + ?4 WHERE name = ?1 AND lease_token = ?2")
+    .bind(name, token, cursorJson, added);
 
 export async function getJob(db: D1Database, name: JobName): Promise<JobRow | null> {
   return db.prepare("SELECT * FROM jobs WHERE name = ?1").bind(name).first<JobRow>();

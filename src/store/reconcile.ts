@@ -47,7 +47,9 @@ export async function recordRecovered(
   for (const p of plans) {
     upsertIndex.push(statements.length);
     statements.push(
-      db.prepare(UPSERT).bind(p.invoiceId, p.status, p.statusRank, p.amountCrypto, p.currency, p.orderId, p.testMode, p.detailJson, p.notForwarded, at),
+      db
+        .prepare(UPSERT)
+        .bind(p.invoiceId, p.status, p.statusRank, p.amountCrypto, p.currency, p.orderId, p.testMode, p.detailJson, p.notForwarded, at),
       db.prepare(CLOSE_CONFIRMATION).bind(p.invoiceId, at),
       db.prepare(INSERT_EVENT).bind(p.event.id, p.invoiceId, at, p.event.type, p.event.payload),
       ...p.destinations.map((d) => db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), p.invoiceId, at, p.event.id, d)),
@@ -65,8 +67,8 @@ export async function recordRecovered(
   );
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoices = upsertIndex.flatMap((i) => (results[i]?.results ?? []) as unknown as InvoiceRow[]);
-  const deliveryIds = results.slice(0, -1).flatMap((r, i) =>
-    upsertIndex.includes(i) ? [] : r.results.filter((row) => typeof row.id === "string").map((row) => String(row.id)),
-  );
+  const deliveryIds = results
+    .slice(0, -1)
+    .flatMap((r, i) => (upsertIndex.includes(i) ? [] : r.results.filter((row) => typeof row.id === "string").map((row) => String(row.id))));
   return { invoices, deliveryIds };
 }

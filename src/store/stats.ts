@@ -1,9 +1,7 @@
 /** The oldest pending delivery, measured from when it became due (created or redelivered), and how many are pending. */
 export async function pendingBacklog(db: D1Database): Promise<{ oldestSince: string | null; pending: number; enqueueFailed: number }> {
   const row = await db
-    .prepare(
-      "SELECT min(pending_since) AS at, count(*) AS n, count(enqueue_failed_at) AS failed FROM deliveries WHERE state = 'pending'",
-    )
+    .prepare("SELECT min(pending_since) AS at, count(*) AS n, count(enqueue_failed_at) AS failed FROM deliveries WHERE state = 'pending'")
     .first<{ at: string | null; n: number; failed: number }>();
   return { oldestSince: row?.at ?? null, pending: Number(row?.n ?? 0), enqueueFailed: Number(row?.failed ?? 0) };
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * A real HTTP server on loopback that plays the merchant's downstream receiver and CryptoCloud's
  * API in tests. Each test uses its own key in the path, so tests never see each other's traffic:
- *   POST /hook/<key>[?status=500&fail_first=2&sleep_ms=3000&retry_after=120&location=...]
+ *   POST /hook/<key>[?status=500&fail_first=2&sleep_ms=3000&slow_first=1&retry_after=120&location=...]
+ *     (slow_first=N: only the first N requests sleep sleep_ms)
  *   POST /api/<key>/v2/invoice/merchant/info   (answers what /_program/<key> was told)
  *   POST /_program/<key>   body {status, body, sleep_ms, times}: queue canned API replies
  *   GET  /_requests/<key>  what that key received, oldest first
@@ -51,10 +52,12 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
       return json(res, canned.status, canned.body);
     }
     const q = url.searchParams;
-    const sleepMs = Number(q.get("sleep_ms") ?? 0);
-    if (sleepMs) await sleep(sleepMs);
+    const nth = list.length; // this request's number under its key, fixed before any sleep
     const failFirst = Number(q.get("fail_first") ?? 0);
-    const status = list.length <= failFirst ? Number(q.get("fail_status") ?? 500) : Number(q.get("status") ?? 200);
+    const status = nth <= failFirst ? Number(q.get("fail_status") ?? 500) : Number(q.get("status") ?? 200);
+    const sleepMs = Number(q.get("sleep_ms") ?? 0);
+    const slowFirst = q.get("slow_first");
+    if (sleepMs && (slowFirst === null || nth <= Number(slowFirst))) await sleep(sleepMs);
     const headers: Record<string, string> = { "content-type": "text/plain" };
     const retryAfter = q.get("retry_after");
     if (retryAfter) headers["retry-after"] = retryAfter;

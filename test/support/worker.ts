@@ -1,4 +1,4 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 
@@ -45,4 +45,11 @@ export async function rows<T = Record<string, unknown>>(sql: string, ...params: 
     .bind(...params)
     .all<T>();
   return results;
+}
+
+/** Runs the Worker's cron handler as if it fired at `at`. */
+export async function runCron(at: Date, overrides: EnvOverrides = {}): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), envWith(overrides), ctx);
+  await waitOnExecutionContext(ctx);
 }

@@ -45,11 +45,19 @@ describe("parseConfig", () => {
   });
 
   it("requires FORWARD_SECRET when FORWARD_URL is set", () => {
-    expect(parseConfig({ ...good, FORWARD_SECRET: "" }).errors.map((e) => e.message).join()).toMatch(/FORWARD_SECRET is not/);
+    expect(
+      parseConfig({ ...good, FORWARD_SECRET: "" })
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/FORWARD_SECRET is not/);
   });
 
   it.each(["secret", "whsec_c2hvcnQ=", `whsec_${btoa("x".repeat(65))}`])("refuses FORWARD_SECRET %j", (s) => {
-    expect(parseConfig({ ...good, FORWARD_SECRET: s }).errors.map((e) => e.message).join()).toMatch(/FORWARD_SECRET must be/);
+    expect(
+      parseConfig({ ...good, FORWARD_SECRET: s })
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/FORWARD_SECRET must be/);
   });
 
   it("accepts several whitespace-separated FORWARD_SECRETs", () => {
@@ -71,11 +79,19 @@ describe("parseConfig", () => {
   });
 
   it.each(["abc", "0", "999999", "1.5"])("refuses FORWARD_TIMEOUT_MS %j", (v) => {
-    expect(parseConfig({ ...good, FORWARD_TIMEOUT_MS: v }).errors.map((e) => e.message).join()).toMatch(/FORWARD_TIMEOUT_MS/);
+    expect(
+      parseConfig({ ...good, FORWARD_TIMEOUT_MS: v })
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/FORWARD_TIMEOUT_MS/);
   });
 
   it("refuses a boolean that is not true or false", () => {
-    expect(parseConfig({ ...good, REJECT_TEST_MODE: "yes" }).errors.map((e) => e.message).join()).toMatch(/REJECT_TEST_MODE/);
+    expect(
+      parseConfig({ ...good, REJECT_TEST_MODE: "yes" })
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/REJECT_TEST_MODE/);
   });
 
   it("warns, without failing, when API_TOKEN is missing", () => {

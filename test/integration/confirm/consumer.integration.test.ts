@@ -1,19 +1,14 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { API_KEY, fakeApi } from "../../support/cryptocloud";
 import { hook, runConfirmation, runConsumer } from "../../support/delivery";
 import { captureLogs } from "../../support/logs";
 import { fields, formRequest } from "../../support/postbacks";
-import { api, call, newInvoiceId, received, rows, uniqueKey } from "../../support/worker";
+import { watchedQueue } from "../../support/queue";
+import { api, call, newInvoiceId, received, rows, runCron, uniqueKey } from "../../support/worker";
 
 const logs = captureLogs();
-
-/** A fake CryptoCloud API on loopback; `replies` are served in order, the last one repeatedly. */
-async function fakeApi(replies: { status: number; body: unknown }[]) {
-  const key = uniqueKey();
-  await fetch(`${env.LOCAL_SERVER}/_program/${key}`, { method: "POST", body: JSON.stringify(replies) });
-  return { key, url: `${env.LOCAL_SERVER}/api/${key}` };
-}
 
 const paid = (id: string, o: Record<string, unknown> = {}) => ({
   status: 200,
@@ -40,7 +35,7 @@ async function setup(replies: (id: string) => { status: number; body: unknown }[
   const apiFake = await fakeApi(replies(id));
   const receiver = uniqueKey();
   const overrides = {
-    CRYPTOCLOUD_API_KEY: "eyJhbGciOiJIUzI1NiJ9.api-key.sig",
+    CRYPTOCLOUD_API_KEY: API_KEY,
     CRYPTOCLOUD_API_URL: apiFake.url,
     FORWARD_URL: hook(receiver),
     FORWARD_RETRY_DELAYS: "0,0,0",
@@ -190,5 +185,72 @@ describe("confirmation with CryptoCloud's merchant/info API", () => {
     const id = newInvoiceId();
     await call(formRequest(await fields(id)));
     expect(await (await call(api(`/invoices/${id}`))).json()).toMatchObject({ status: "paid", confirmed: false });
+  });
+
+  it("forwards what was paid (received) for a partial invoice, and keeps what was asked beside it", async () => {
+    const { id, overrides, receiver } = await setup((i) => [paid(i, { status: "partial", amount: 0.5, received: 0.25 })]);
+    await call(formRequest(await fields(id, { amount_crypto: "0.25" })), overrides);
+    await confirm(id, overrides);
+    expect(await invoice(id)).toMatchObject({ status: "partial", amount_crypto: "0.25" });
+    expect(JSON.parse(String((await invoice(id))?.detail_json)).api).toMatchObject({ amount: "0.5", received: "0.25" });
+    const [d] = await deliveries(id);
+    await runConsumer([d?.id ?? ""], overrides);
+    const [req] = await received(receiver);
+    expect(JSON.parse(req?.body ?? "{}").data.amount_crypto).toBe("0.25");
+  });
+
+  it("does not take an answer whose amount is unusable as a confirmation", async () => {
+    const { id, overrides } = await setup((i) => [paid(i, { amount: null, received: null })], { FORWARD_RETRY_DELAYS: "30" });
+    await call(formRequest(await fields(id)), overrides);
+    expect(await confirm(id, overrides)).toMatchObject({ retried: true });
+    expect(await invoice(id)).toMatchObject({ status: "pending_confirmation", confirmed: 0 });
+    expect(await rows("SELECT last_error FROM confirmations WHERE invoice_id = ?", id)).toEqual([{ last_error: "invalid_answer" }]);
+  });
+
+  it("reads at most 512 KiB of the API's reply, and retries a larger one", async () => {
+    const huge = { status: "success", result: [], padding: "x".repeat(700 * 1024) };
+    const { id, overrides } = await setup(() => [{ status: 200, body: huge }], { FORWARD_RETRY_DELAYS: "30" });
+    await call(formRequest(await fields(id)), overrides);
+    expect(await confirm(id, overrides)).toMatchObject({ retried: true });
+    expect(await rows("SELECT last_error FROM confirmations WHERE invoice_id = ?", id)).toEqual([{ last_error: "too_large" }]);
+  });
+
+  it("re-checks from the cron, every 6 hours, a confirmation whose retries ran out while the API was down", async () => {
+    // A confirmation that ran out of retries while the API was down for days:
+    const { id: held, overrides: o2 } = await setup((i) => [{ status: 503, body: {} }, paid(i)], {
+      FORWARD_RETRY_DELAYS: "0",
+      RECONCILE_INTERVAL_MINUTES: "0", // the fake API answers every path alike: keep reconciliation out of this
+    });
+    await call(formRequest(await fields(held)), { ...o2, FORWARD_RETRY_DELAYS: "" });
+    await env.DB.prepare("UPDATE confirmations SET attempt_count = 13 WHERE invoice_id = ?").bind(held).run();
+    await confirm(held, o2);
+    expect(await rows("SELECT state FROM confirmations WHERE invoice_id = ?", held)).toEqual([{ state: "exhausted" }]);
+    const health = await call(new Request("https://worker.test/health"), o2);
+    expect(health.status).toBe(503);
+    expect(await health.text()).toMatch(/ran out of confirmation retries/);
+
+    // Not yet: the re-check waits 6 hours after the last try.
+    const sent = watchedQueue();
+    await runCron(new Date(), { ...o2, DELIVERIES: sent.queue });
+    expect(sent.sent).not.toContain(held);
+    const later = new Date(Date.now() + 6 * 3600_000 + 60_000);
+    await runCron(later, { ...o2, DELIVERIES: sent.queue });
+    expect(sent.sent).toContain(held);
+    expect(await rows("SELECT state, rechecks FROM confirmations WHERE invoice_id = ?", held)).toEqual([{ state: "pending", rechecks: 1 }]);
+    // The cron ran 6 h from now; the re-armed confirmation is due then: bring it to the present.
+    await env.DB.prepare("UPDATE confirmations SET next_attempt_at = ?2 WHERE invoice_id = ?1").bind(held, new Date(0).toISOString()).run();
+    expect(await confirm(held, o2)).toMatchObject({ acked: true });
+    expect(await invoice(held)).toMatchObject({ status: "paid", confirmed: 1 });
+  });
+
+  it("stops re-checking after a week of tries", async () => {
+    const { id, overrides } = await setup((i) => [paid(i, { status: "created" })], { RECONCILE_INTERVAL_MINUTES: "0" });
+    await call(formRequest(await fields(id)), overrides);
+    await confirm(id, overrides);
+    expect(await invoice(id)).toMatchObject({ status: "unconfirmed" });
+    await env.DB.prepare("UPDATE confirmations SET rechecks = 28 WHERE invoice_id = ?").bind(id).run();
+    const sent = watchedQueue();
+    await runCron(new Date(Date.now() + 7 * 3600_000), { ...overrides, DELIVERIES: sent.queue });
+    expect(sent.sent).not.toContain(id);
   });
 });

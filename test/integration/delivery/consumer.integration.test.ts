@@ -1,9 +1,13 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { attemptsOf, deliveryRow, hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
+import { queueMessage } from "../../../src/domain/message";
+import { attemptsOf, deliveryRow, hook, paidInvoiceFor, runConsumer, runQueue } from "../../support/delivery";
+import { captureLogs } from "../../support/logs";
 import { invoiceInfo } from "../../support/postbacks";
-import { received, rows, uniqueKey } from "../../support/worker";
+import { api, call, received, rows, uniqueKey } from "../../support/worker";
+
+const logs = captureLogs();
 
 const NO_WAIT = { FORWARD_RETRY_DELAYS: "0,0,0" };
 
@@ -188,7 +192,11 @@ describe("the delivery consumer", () => {
       },
     );
     expect(deliveryIds).toEqual([]);
-    expect(await rows("SELECT test_mode FROM invoices WHERE invoice_id = ?", invoiceId)).toEqual([{ test_mode: 1 }]);
+    expect(await rows("SELECT test_mode, not_forwarded FROM invoices WHERE invoice_id = ?", invoiceId)).toEqual([
+      { test_mode: 1, not_forwarded: "test_mode" },
+    ]);
+    const res = await call(api(`/invoices/${invoiceId}`));
+    expect(((await res.json()) as { not_forwarded: string }).not_forwarded).toBe("test_mode");
   });
 
   it("marks whatever reaches the dead-letter queue as exhausted", async () => {
@@ -209,4 +217,94 @@ describe("the delivery consumer", () => {
     expect(result.retryMessages).toEqual([{ msgId: `msg-0-${id}`, delaySeconds: 300 }]);
     expect(await deliveryRow(id)).toMatchObject({ state: "pending", attempt_count: 0 });
   });
+
+  it("lets no late consumer overwrite a newer attempt: two consumers race for one delivery", async () => {
+    const key = uniqueKey();
+    // The first request is slow and fails; the second is quick and succeeds.
+    const o = { FORWARD_TIMEOUT_MS: "5000" };
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key, "slow_first=1&sleep_ms=1500&fail_first=1")], o);
+    const first = runConsumer([id], o);
+    await waitUntil(async () => (await deliveryRow(id))?.attempt_count === 1);
+    // Consumer A's lease runs out while its downstream is slow; consumer B takes the delivery.
+    const past = new Date(Date.now() - 1000).toISOString();
+    await env.DB.prepare("UPDATE deliveries SET lease_until = ?1, next_attempt_at = ?1 WHERE id = ?2").bind(past, id).run();
+    const second = await runConsumer([id], o);
+    expect(second.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "delivered", attempt_count: 2 });
+
+    const late = await first; // A's 500 arrives after B delivered
+    expect(late.retryMessages).toEqual([]);
+    expect(await deliveryRow(id)).toMatchObject({ state: "delivered", attempt_count: 2, last_error: null });
+    expect((await attemptsOf(id)).map((a) => [a.attempt, a.status_code])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+    // The late failure did not count against the destination either.
+    expect(await rows("SELECT * FROM destination_health WHERE destination LIKE ? AND consecutive_failures > 0", `%${key}%`)).toEqual([]);
+  });
 });
+
+describe("the queue dispatcher", () => {
+  it("reads the unversioned messages of 0.1 still in flight after an upgrade", async () => {
+    const key = uniqueKey();
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(key)]);
+    const result = await runQueue([{ delivery_id: id }]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await received(key)).toHaveLength(1);
+  });
+
+  it.each([
+    ["a string", "hello"],
+    ["an unknown kind", { v: 1, kind: "refund", id: "x" }],
+    ["an unknown version", { v: 2, kind: "delivery", id: "x" }],
+    ["a missing id", { v: 1, kind: "delivery" }],
+  ])("dead-letters %s, logged, never acks it silently", async (_what, body) => {
+    const sent: unknown[] = [];
+    const deadLetters = { send: async (b: unknown) => void sent.push(b), sendBatch: async () => {} };
+    const result = await runQueue([body], { DEAD_LETTERS: deadLetters });
+    expect(sent).toEqual([body]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(logs.some((l) => l.includes('"queue.bad_message"'))).toBe(true);
+  });
+
+  it("retries a bad message when the dead-letter queue cannot take it", async () => {
+    const broken = { send: async () => Promise.reject(new Error("queue down")), sendBatch: async () => {} };
+    const result = await runQueue(["garbage"], { DEAD_LETTERS: broken });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toHaveLength(1);
+  });
+
+  it("retries, and logs, a batch from a queue it does not know (routing is by exact name)", async () => {
+    const result = await runQueue([queueMessage("delivery", "dlv_x")], {}, "cryptocloud-postback-deliveries-dlq-old");
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryBatch.retry).toBe(true);
+    expect(logs.some((l) => l.includes('"queue.unknown"'))).toBe(true);
+  });
+
+  it("follows DELIVERY_QUEUE and DEAD_LETTER_QUEUE when they are renamed", async () => {
+    const {
+      deliveryIds: [id = ""],
+    } = await paidInvoiceFor([hook(uniqueKey())]);
+    const result = await runQueue([queueMessage("delivery", id)], { DEAD_LETTER_QUEUE: "shop-dlq" }, "shop-dlq");
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(id)).toMatchObject({ state: "exhausted", last_error: "dead_letter" });
+  });
+
+  it("ends an unreadable message in the dead-letter queue with an error log", async () => {
+    const result = await runQueue(["garbage"], {}, "cryptocloud-postback-deliveries-dlq");
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(logs.some((l) => l.includes('"queue.dead_letter_unreadable"'))).toBe(true);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,6 +1,8 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deliveryRow, hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
-import { api, call, received, uniqueKey } from "../../support/worker";
+import { invoiceInfo } from "../../support/postbacks";
+import { api, call, received, rows, uniqueKey } from "../../support/worker";
 
 const overrides = (url: string) => ({ FORWARD_URL: url });
 
@@ -86,5 +88,67 @@ describe("GET /deliveries and POST /deliveries/redeliver", () => {
 
   it.each(["state=delivered", "since=garbage", ""])("answers 400 for a bulk redeliver with %j", async (q) => {
     expect((await call(api(`/deliveries/redeliver?${q}`, { method: "POST" }))).status).toBe(400);
+  });
+
+  it("moves at most 500 deliveries a call and says when there are more, so a large outage is paged through", async () => {
+    const { invoiceId } = await paidInvoiceFor([hook(uniqueKey())]);
+    const [event] = await rows<{ id: string }>("SELECT id FROM events WHERE invoice_id = ?", invoiceId);
+    const at = "2099-01-01T00:00:00.000Z";
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)
+       INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
+       SELECT 'dlv_bulk_' || i, ?1, ?2, 'https://d' || i || '.example/h', 'exhausted', ?3, ?3, ?3 FROM n`,
+    )
+      .bind(event?.id, invoiceId, at)
+      .run();
+    const redeliver = () =>
+      call(api("/deliveries/redeliver?state=exhausted&since=2098-12-31T00:00:00Z", { method: "POST" }), { FORWARD_URL: hook(uniqueKey()) });
+    const first = await redeliver();
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ count: 500, more: true });
+    expect(await redeliver().then((r) => r.json())).toMatchObject({ count: 1, more: false });
+    expect(await redeliver().then((r) => r.json())).toMatchObject({ count: 0, more: false });
+    expect(await rows("SELECT count(*) AS n FROM deliveries WHERE id LIKE 'dlv_bulk_%' AND state = 'pending' AND round = 2")).toEqual([
+      { n: 501 },
+    ]);
+  });
+
+  it("answers 409 naming FORWARD_URL when there is nowhere to redeliver to (not a 500)", async () => {
+    const { invoiceId } = await paidInvoiceFor([hook(uniqueKey())]);
+    for (const path of [`/invoices/${invoiceId}/redeliver`, "/deliveries/redeliver?since=2026-01-01T00:00:00Z"]) {
+      const res = await call(api(path, { method: "POST" }), { FORWARD_URL: "" });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { code: string; detail: string }).detail).toContain("FORWARD_URL");
+    }
+    const broken = await call(api(`/invoices/${invoiceId}/redeliver`, { method: "POST" }), { FORWARD_URL: "ftp://x" });
+    expect(broken.status).toBe(409);
+  });
+
+  it("keeps a test-mode invoice unforwarded under REJECT_TEST_MODE on single and bulk redeliver", async () => {
+    const since = new Date().toISOString();
+    const target = hook(uniqueKey(), "status=500");
+    const { invoiceId, deliveryIds } = await paidInvoiceFor(
+      [target],
+      { FORWARD_RETRY_DELAYS: "0" },
+      {
+        invoice_info: (id: string) => invoiceInfo(id, { test_mode: true }),
+      },
+    );
+    await runConsumer(deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
+    await runConsumer(deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
+    expect(await deliveryRow(deliveryIds[0] ?? "")).toMatchObject({ state: "exhausted" });
+    const reject = { FORWARD_URL: target, REJECT_TEST_MODE: "true" };
+    const single = await call(api(`/invoices/${invoiceId}/redeliver`, { method: "POST" }), reject);
+    expect(await single.json()).toMatchObject({ deliveries: [] });
+    await call(api(`/deliveries/redeliver?since=${encodeURIComponent(since)}`, { method: "POST" }), reject);
+    expect(await deliveryRow(deliveryIds[0] ?? "")).toMatchObject({ state: "exhausted", round: 1 });
+  });
+
+  it("shows one delivery with its attempts, and 404 for an unknown one", async () => {
+    const { deliveryIds } = await paidInvoiceFor([hook(uniqueKey())]);
+    await runConsumer(deliveryIds);
+    const res = await call(api(`/deliveries/${deliveryIds[0]}`));
+    expect(await res.json()).toMatchObject({ id: deliveryIds[0], state: "delivered", attempts: [{ attempt: 1, status_code: 200 }] });
+    expect((await call(api("/deliveries/dlv_nope"))).status).toBe(404);
   });
 });

@@ -333,6 +333,76 @@ describe("POST /postback refuses, and records nothing", () => {
     415,
     "unsupported_media_type",
   );
+  // Issue 12: bodies that say two things, or say it in broken text.
+  refused(
+    "400 for a JSON body with amount_crypto twice",
+    async (id) =>
+      jsonRequest(JSON.stringify(await fields(id)).replace('"amount_crypto":"0.4567"', '"amount_crypto":"1","amount_crypto":"999"')),
+    400,
+    "invalid_field",
+  );
+  refused(
+    "400 for a JSON body with invoice_info twice",
+    async (id) => {
+      const info = JSON.stringify(invoiceInfo(id));
+      return jsonRequest(
+        `${JSON.stringify(await fields(id)).slice(0, -1)},"invoice_info":${info},"invoice_info":${info.replace('"paid"', '"overpaid"')}}`,
+      );
+    },
+    400,
+    "invalid_field",
+  );
+  refused(
+    "400 for a JSON key repeated under an escape (amount\\u005fcrypto)",
+    async (id) => jsonRequest(JSON.stringify(await fields(id)).replace('"currency"', '"amount\\u005fcrypto":"9","currency"')),
+    400,
+    "invalid_field",
+  );
+  refused(
+    "400 for a lone surrogate in a JSON string",
+    async (id) => jsonRequest(JSON.stringify(await fields(id, { order_id: "PLACEHOLDER" })).replace("PLACEHOLDER", "A\\udcffB")),
+    400,
+    "malformed_body",
+  );
+  refused(
+    "400 for invalid UTF-8 percent-encoded in a form value",
+    async (id) => {
+      const body = `${await formRequest(await fields(id, { order_id: "X" })).text()}`.replace("order_id=X", "order_id=A%FFB");
+      return new Request("https://worker.test/postback", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    },
+    400,
+    "malformed_body",
+  );
+  refused(
+    "400 for invalid UTF-8 in a multipart value",
+    async (id) => {
+      const f = await fields(id);
+      const boundary = "b0undary";
+      const part = (k: string, v: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+      const head = Object.entries(f)
+        .filter(([k]) => k !== "order_id")
+        .map(([k, v]) => part(k, String(v)))
+        .join("");
+      const enc = new TextEncoder();
+      const body = new Uint8Array([
+        ...enc.encode(`${head}--${boundary}\r\ncontent-disposition: form-data; name="order_id"\r\n\r\nA`),
+        0xff,
+        0xfe,
+        ...enc.encode(`B\r\n--${boundary}--\r\n`),
+      ]);
+      return new Request("https://worker.test/postback", {
+        method: "POST",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
+    },
+    400,
+    "malformed_body",
+  );
   refused("500 when CRYPTOCLOUD_SECRET_KEY is not set", async (id) => formRequest(await fields(id)), 500, "not_configured", {
     CRYPTOCLOUD_SECRET_KEY: "",
   });

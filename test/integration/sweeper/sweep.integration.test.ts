@@ -1,22 +1,15 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../../src/index";
 import { deliveryRow, hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
 import { fields, formRequest } from "../../support/postbacks";
 import { watchedQueue } from "../../support/queue";
-import { call, envWith, newInvoiceId, received, rows, uniqueKey } from "../../support/worker";
+import { api, call, newInvoiceId, received, rows, runCron, uniqueKey } from "../../support/worker";
 
 /** Time passing, as the sweeper sees it: the delivery fell due `ms` ago. */
 async function dueAgo(id: string, ms: number) {
   await env.DB.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?")
     .bind(new Date(Date.now() - ms).toISOString(), id)
     .run();
-}
-
-async function runCron(at: Date, overrides = {}) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), envWith(overrides), ctx);
 }
 
 describe("the sweeper", () => {
@@ -29,9 +22,15 @@ describe("the sweeper", () => {
     expect(await deliveryRow(id)).toMatchObject({ state: "pending" });
     await dueAgo(id, 61_000);
 
+    // The lost enqueue is recorded on the delivery and counted in /stats, not only logged.
+    expect((await deliveryRow(id))?.enqueue_failed_at).toEqual(expect.any(String));
+    const stats = (await (await call(api("/stats"))).json()) as { deliveries_enqueue_failed: number };
+    expect(stats.deliveries_enqueue_failed).toBeGreaterThanOrEqual(1);
+
     const watched = watchedQueue();
     await runCron(new Date(), { DELIVERIES: watched.queue });
     expect(watched.sent).toContain(id);
+    expect((await deliveryRow(id))?.enqueue_failed_at).toBeNull();
 
     await runConsumer([id]);
     expect(await received(key)).toHaveLength(1);

@@ -46,7 +46,10 @@ describe("problemResponse", () => {
   });
 
   it("names the variable an action needs", async () => {
-    const body = (await problemResponse({ code: "not_enabled", variable: "CRYPTOCLOUD_API_KEY", feature: "Reconciliation" }, "r").json()) as {
+    const body = (await problemResponse(
+      { code: "not_enabled", variable: "CRYPTOCLOUD_API_KEY", feature: "Reconciliation" },
+      "r",
+    ).json()) as {
       detail: string;
     };
     expect(body.detail).toContain("CRYPTOCLOUD_API_KEY");
