@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
  *     (slow_first=N: only the first N requests sleep sleep_ms)
  *   POST /api/<key>/v2/invoice/merchant/info   (answers what /_program/<key> was told)
  *   POST /_program/<key>   body {status, body, sleep_ms, times}: queue canned API replies
+ *   POST /_list/<key>      body {items, limit_means?, ignore_offset?, fail_from?, fail_status?, fail_body?}: a stateful
+ *                          fake of merchant/list (pages items by offset and limit) and merchant/info (by uuids)
  *   GET  /_requests/<key>  what that key received, oldest first
  */
 export interface Received {
@@ -16,6 +18,16 @@ export interface Received {
   headers: Record<string, string>;
   body: string;
   at: number;
+}
+
+/** A fake CryptoCloud account: its invoices, and how its merchant/list pages them. */
+interface ListProgram {
+  items: { uuid: string }[];
+  limit_means?: "count" | "end"; // the docs' two readings of `limit`
+  ignore_offset?: boolean; // a broken API that always answers the first page
+  fail_from?: number; // from this request number on (1-based), answer fail_status
+  fail_status?: number;
+  fail_body?: unknown;
 }
 
 interface Canned {
@@ -32,11 +44,16 @@ export interface LocalServer {
 export async function startLocalServer(port = 0): Promise<LocalServer> {
   const received = new Map<string, Received[]>();
   const programs = new Map<string, Canned[]>();
+  const accounts = new Map<string, ListProgram>();
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://local");
     const [, kind, key = ""] = url.pathname.split("/");
     if (kind === "_requests") return json(res, 200, received.get(key) ?? []);
+    if (kind === "_list") {
+      accounts.set(key, JSON.parse(body) as ListProgram);
+      return json(res, 200, { ok: true });
+    }
     if (kind === "_program") {
       programs.set(key, [...(programs.get(key) ?? []), ...(JSON.parse(body) as Canned[])]);
       return json(res, 200, { ok: true });
@@ -44,6 +61,8 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
     const list = received.get(key) ?? [];
     list.push({ method: req.method ?? "", path: url.pathname + url.search, headers: flat(req), body, at: Date.now() });
     received.set(key, list);
+    const account = accounts.get(key);
+    if (kind === "api" && account) return answerAccount(res, account, url.pathname, body, list.length);
     if (kind === "api") {
       const queue = programs.get(key) ?? [];
       const canned = queue.length > 1 ? queue.shift() : queue[0];
@@ -71,6 +90,27 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
     url: `http://127.0.0.1:${bound}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Sends JSON in which a string "#num:<digits>" is written as that exact number (JSON numbers beyond a double's precision). */
+function exactJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value).replace(/"#num:([0-9.eE+-]+)"/g, "$1");
+  res.writeHead(status, { "content-type": "application/json" }).end(text);
+}
+
+function answerAccount(res: ServerResponse, account: ListProgram, path: string, body: string, nth: number): void {
+  if (account.fail_from !== undefined && nth >= account.fail_from) {
+    return json(res, account.fail_status ?? 500, account.fail_body ?? { status: "error", result: "down" });
+  }
+  const request = JSON.parse(body || "{}") as { offset?: number; limit?: number; uuids?: string[] };
+  if (path.endsWith("/merchant/info")) {
+    const wanted = new Set((request.uuids ?? []).map((u) => (u.startsWith("INV-") ? u : `INV-${u}`)));
+    return exactJson(res, 200, { status: "success", result: account.items.filter((i) => wanted.has(i.uuid)) });
+  }
+  const offset = account.ignore_offset ? 0 : (request.offset ?? 0);
+  const limit = request.limit ?? 10;
+  const end = Math.min(account.limit_means === "end" ? limit : offset + limit, offset + 100);
+  return exactJson(res, 200, { status: "success", result: account.items.slice(offset, Math.max(offset, end)) });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
