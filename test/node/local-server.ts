@@ -98,7 +98,7 @@ function exactJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(text);
 }
 
-function answerAccount(res: ServerResponse, account: ListProgram, path: string, body: string, nth: number): void {
+function answerAccount(res: ServerResponse, account: ListProgram, path: string, body: string, nth: number) {
   if (account.fail_from !== undefined && nth >= account.fail_from) {
     return json(res, account.fail_status ?? 500, account.fail_body ?? { status: "error", result: "down" });
   }
