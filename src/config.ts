@@ -1,4 +1,4 @@
-import { alertFormat } from "./domain/alert";
+import { alertFormat, alertTarget } from "./domain/alert";
 import { checkDestination } from "./domain/destination";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
@@ -92,6 +92,18 @@ function urls(env: Env, name: string, affects: Feature, allowPrivate: boolean, p
   return out;
 }
 
+/** ALERT_URL entries: a URL, or `slack:` / `discord:` / `telegram:` / `generic:` and a URL. The prefix is kept. */
+function alertUrls(env: Env, allowPrivate: boolean, p: Problems): string[] {
+  const out: string[] = [];
+  for (const raw of list(env, "ALERT_URL")) {
+    const { format, url } = alertTarget(raw);
+    const checked = checkDestination(url, allowPrivate);
+    if (checked.ok) out.push(url === raw ? checked.value : `${format}:${checked.value}`);
+    else p.error("invalid_url", "ALERT_URL", "alerts", checked.error);
+  }
+  return out;
+}
+
 function whsecBytes(secret: string): number {
   const m = WHSEC.exec(secret);
   if (!m?.[1]) return 0;
@@ -151,8 +163,8 @@ export function parseConfig(env: Env): Config {
     p.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
   }
 
-  const alertUrls = urls(env, "ALERT_URL", "alerts", allowPrivate, p);
-  if (alertUrls.some((u) => alertFormat(u) === "generic") && secrets.length === 0) {
+  const alertDestinations = alertUrls(env, allowPrivate, p);
+  if (alertDestinations.some((u) => alertFormat(u) === "generic") && secrets.length === 0) {
     p.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
   }
   const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, p);
@@ -174,7 +186,7 @@ export function parseConfig(env: Env): Config {
     apiKey,
     apiUrl,
     reconcile: { intervalMinutes, lookbackDays, projectIds },
-    alerts: { urls: p.affect("alerts") ? [] : alertUrls, cooldownMinutes },
+    alerts: { urls: p.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
     retentionDays,
     queues,
     errors: p.errors,

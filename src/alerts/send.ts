@@ -1,6 +1,6 @@
 import { webhookHeaders } from "../auth/sign-webhook";
 import { getConfig } from "../config";
-import { type AlertKind, alertBody, alertFormat, redactUrl } from "../domain/alert";
+import { type AlertKind, alertBody, alertTarget, redactUrl } from "../domain/alert";
 import { ACK, type Verdict } from "../domain/message";
 import { errorClass } from "../domain/retry";
 import { log } from "../log";
@@ -23,7 +23,7 @@ export async function alertRequest(
 ): Promise<{ headers: Record<string, string>; body: string }> {
   const body = alertBody(url, kind, data, suppressed, now);
   const headers =
-    alertFormat(url) === "generic"
+    alertTarget(url).format === "generic"
       ? await webhookHeaders(secrets, id, now, body)
       : { "content-type": "application/json", "user-agent": "cryptocloud-postback/1" };
   return { headers, body };
@@ -45,7 +45,7 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
     config.forward.secrets,
     now,
   );
-  const result = await postOnce(alert.destination, headers, body, ALERT_TIMEOUT_MS);
+  const result = await postOnce(alertTarget(alert.destination).url, headers, body, ALERT_TIMEOUT_MS);
   const error = errorClass(result.outcome);
   const sent = error === null;
   const retryInSeconds = sent ? null : (ALERT_RETRY_DELAYS[alert.attempt_count - 1] ?? null);

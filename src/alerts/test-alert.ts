@@ -1,5 +1,5 @@
 import { getConfig } from "../config";
-import { redactUrl } from "../domain/alert";
+import { alertTarget, redactUrl } from "../domain/alert";
 import { postOnce } from "../net/post";
 import { alertRequest } from "./send";
 
@@ -16,7 +16,7 @@ export async function sendTestAlerts(env: Env, now: Date): Promise<TestAlertResu
     config.alerts.urls.map(async (url) => {
       const id = `alr_test_${crypto.randomUUID().replaceAll("-", "")}`;
       const { headers, body } = await alertRequest(url, id, "test", { requested_at: now.toISOString() }, 0, config.forward.secrets, now);
-      const result = await postOnce(url, headers, body, 10_000);
+      const result = await postOnce(alertTarget(url).url, headers, body, 10_000);
       const status = result.outcome.kind === "response" ? result.outcome.status : null;
       return {
         destination: redactUrl(url),

@@ -19,8 +19,27 @@ export const RECONCILE_FAILURES_ALERT = 3;
 /** A pending delivery older than this is a stale backlog. */
 export const BACKLOG_STALE_SECONDS = 3600;
 
-export function alertFormat(url: string): AlertFormat {
-  const u = new URL(url);
+const FORMATS: readonly AlertFormat[] = ["slack", "discord", "telegram", "generic"];
+
+/**
+ * One ALERT_URL entry: a URL, optionally prefixed with its format (`slack:https://chat.example/hooks/x`)
+ * for Slack-compatible servers (Mattermost, Rocket.Chat) or a self-hosted Telegram Bot API. Without
+ * a prefix the format follows the host.
+ */
+export function alertTarget(entry: string): { format: AlertFormat; url: string } {
+  const m = /^([a-z]+):(https?:\/\/.*)$/i.exec(entry);
+  const prefix = m?.[1]?.toLowerCase() as AlertFormat | undefined;
+  if (m?.[2] && prefix && FORMATS.includes(prefix)) return { format: prefix, url: m[2] };
+  return { format: formatByHost(entry), url: entry };
+}
+
+function formatByHost(url: string): AlertFormat {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "generic";
+  }
   const host = u.hostname.toLowerCase();
   if (host === "hooks.slack.com") return "slack";
   if ((host === "discord.com" || host === "discordapp.com") && u.pathname.startsWith("/api/webhooks/")) return "discord";
@@ -28,12 +47,14 @@ export function alertFormat(url: string): AlertFormat {
   return "generic";
 }
 
-/** A URL fit for logs, /stats and the page: chat webhooks carry their secret in the path. */
-export function redactUrl(url: string): string {
+export const alertFormat = (entry: string): AlertFormat => alertTarget(entry).format;
+
+/** A destination fit for logs, /stats and the page: chat webhooks carry their secret in the path. */
+export function redactUrl(entry: string): string {
+  const { format, url } = alertTarget(entry);
   try {
     const u = new URL(url);
-    const secretPath = alertFormat(url) !== "generic";
-    return `${u.protocol}//${u.host}${secretPath ? "/…" : u.pathname}`;
+    return `${format === "generic" ? "" : `${format}:`}${u.protocol}//${u.host}${format === "generic" ? u.pathname : "/…"}`;
   } catch {
     return "(invalid URL)";
   }
@@ -77,10 +98,11 @@ export interface AlertRequest {
  * The body of one alert for one destination. `suppressed` is how many alerts of the same kind and
  * subject the cooldown held back before this one. Generic alerts are signed by the caller.
  */
-export function alertBody(url: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
+export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
   const more = suppressed > 0 ? ` (and ${suppressed} more)` : "";
   const line = `[cryptocloud-postback] ${kind}: ${summarize(kind, data)}${more}`;
-  switch (alertFormat(url)) {
+  const { format, url } = alertTarget(entry);
+  switch (format) {
     case "slack":
       return JSON.stringify({ text: line });
     case "discord":

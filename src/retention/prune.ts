@@ -19,7 +19,12 @@ export interface PruneResult {
  * isolate prunes), in bounded batches; a run that hits the bound leaves a cursor and the next cron
  * run continues. Returns null when it is not due, turned off, or another run holds it.
  */
-export async function prune(env: Env, now: Date, force = false): Promise<PruneResult | null> {
+export async function prune(
+  env: Env,
+  now: Date,
+  o: { force?: boolean; batchRows?: number; maxStatements?: number } = {},
+): Promise<PruneResult | null> {
+  const { force = false, batchRows = PRUNE_BATCH_ROWS, maxStatements = PRUNE_MAX_STATEMENTS } = o;
   const days = getConfig(env).retentionDays;
   if (days === 0) return null;
   const lease = await claimJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });
@@ -28,13 +33,13 @@ export async function prune(env: Env, now: Date, force = false): Promise<PruneRe
   const result: PruneResult = { removed: {}, statements: 0, more: false };
   const unfinished = new Set(PRUNED_TABLES);
   // Round-robin over the tables until each is done or the statement bound is reached.
-  while (unfinished.size > 0 && result.statements < PRUNE_MAX_STATEMENTS) {
+  while (unfinished.size > 0 && result.statements < maxStatements) {
     for (const table of [...unfinished]) {
-      if (result.statements >= PRUNE_MAX_STATEMENTS) break;
-      const n = await pruneOnce(env.DB, table, cutoff, PRUNE_BATCH_ROWS);
+      if (result.statements >= maxStatements) break;
+      const n = await pruneOnce(env.DB, table, cutoff, batchRows);
       result.statements++;
       result.removed[table] = (result.removed[table] ?? 0) + n;
-      if (n < PRUNE_BATCH_ROWS) unfinished.delete(table);
+      if (n < batchRows) unfinished.delete(table);
     }
   }
   result.more = unfinished.size > 0;
