@@ -13,8 +13,18 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example: edit it to set your SECRET KEY.");
 }
-const wrangler = (args) => spawnSync("npx", ["--no-install", "wrangler", ...args], { stdio: "inherit" });
-const migrate = wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+const wrangler = (args, stdin = "inherit") =>
+  spawnSync("npx", ["--no-install", "wrangler", ...args], { stdio: [stdin, "inherit", "inherit"] });
+// Without a terminal on stdin wrangler takes its non-interactive path: it applies the migrations
+// without asking "Ok to proceed?" (a local database, so there is nothing to confirm).
+// The options that choose the config, environment or local state go to both commands.
+const args = process.argv.slice(2);
+const shared = args.flatMap((arg, i) => {
+  if (/^(--config|-c|--env|-e|--persist-to)=/.test(arg)) return [arg];
+  if (/^(--config|-c|--env|-e|--persist-to)$/.test(arg) && args[i + 1] !== undefined) return [arg, args[i + 1]];
+  return [];
+});
+const migrate = wrangler(["d1", "migrations", "apply", "DB", "--local", ...shared], "ignore");
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-const dev = wrangler(["dev", ...process.argv.slice(2)]);
+const dev = wrangler(["dev", ...args]);
 process.exit(dev.status ?? 1);

@@ -1,4 +1,5 @@
-// The pure half of `npm run provision`: reading wrangler's output and rewriting wrangler.toml.
+// The pure half of `npm run provision`: reading wrangler's output, rewriting wrangler.toml, and
+// turning a failed wrangler command into one line that says what to do.
 // Tested against wrangler 4.155's output formats (test/node/provision.test.ts).
 
 export const NAMES = {
@@ -68,3 +69,40 @@ export const SECRETS = [
   ["FORWARD_SECRET", "needed with FORWARD_URL: whsec_ + base64 of 32 random bytes"],
   ["CRYPTOCLOUD_API_KEY", "optional: turns on confirmation with CryptoCloud's API"],
 ];
+
+/** A wrangler command that exited non-zero; `output` is its stdout and stderr. */
+export class WranglerFailed extends Error {
+  /** @param {string[]} args @param {string} output */
+  constructor(args, output) {
+    super(`wrangler ${args.join(" ")} failed`);
+    this.name = "WranglerFailed";
+    this.args = args;
+    this.output = output;
+  }
+}
+
+// Wrangler 4.155's words. Not logged in, non-interactive: "In a non-interactive environment, it's
+// necessary to set a CLOUDFLARE_API_TOKEN environment variable…"; an expired login or a token
+// without permission: the API's "Authentication error [code: 10000]" (or 9106, 9109, 10001).
+const SEVERAL_ACCOUNTS = /CLOUDFLARE_ACCOUNT_ID/;
+const NOT_LOGGED_IN = /CLOUDFLARE_API_TOKEN environment variable|not authenticated|Not logged in|wrangler login/i;
+const REFUSED = /Authentication error|Invalid access token|credentials may have expired|\[code: (9106|9109|10000|10001)\]/i;
+const OFFLINE = /Unable to resolve Cloudflare's API hostname|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed/i;
+
+/** One line for a failed `wrangler <args>`: what went wrong and what to run. */
+export function wranglerFailureLine(args, output) {
+  const text = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const again = "then run npm run provision again";
+  if (SEVERAL_ACCOUNTS.test(text))
+    return `Your Cloudflare login has several accounts: set CLOUDFLARE_ACCOUNT_ID to one of them (npx wrangler whoami lists them), ${again}.`;
+  if (NOT_LOGGED_IN.test(text)) return `Not logged in to Cloudflare: run \`npx wrangler login\` (or set CLOUDFLARE_API_TOKEN), ${again}.`;
+  if (REFUSED.test(text))
+    return `Cloudflare refused the login (expired, or a token without the needed permissions): run \`npx wrangler login\` (or set CLOUDFLARE_API_TOKEN), ${again}.`;
+  if (OFFLINE.test(text)) return `wrangler could not reach Cloudflare's API: check the internet connection, ${again}.`;
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const error = lines.find((l) => l.includes("[ERROR]")) ?? lines.at(-1) ?? "no output";
+  return `wrangler ${args.join(" ")} failed: ${error.replace(/^✘\s*\[ERROR\]\s*/, "")}`;
+}

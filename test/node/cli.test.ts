@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { splitList } from "../../scripts/cli.mjs";
 import { readDevVars } from "../../scripts/dev-vars.mjs";
 import { postbackBody } from "../../scripts/sign-postback.mjs";
 
@@ -12,6 +13,12 @@ describe("the CLIs' helpers", () => {
     writeFileSync(file, '# comment\nCRYPTOCLOUD_SECRET_KEY="a b,c"\nAPI_TOKEN=tok\nEMPTY=\n  FORWARD_SECRET = whsec_x \n');
     expect(readDevVars(file)).toEqual({ CRYPTOCLOUD_SECRET_KEY: "a b,c", API_TOKEN: "tok", EMPTY: "", FORWARD_SECRET: "whsec_x" });
     expect(readDevVars(join(dir, "missing"))).toEqual({});
+  });
+
+  it("split a multi-value variable on commas or whitespace, like the Worker", () => {
+    expect(splitList("a,b c\td , e")).toEqual(["a", "b", "c", "d", "e"]);
+    expect(splitList(" , ")).toEqual([]);
+    expect(splitList(undefined)).toEqual([]);
   });
 
   it("write a JSON postback's amount as a number with its exact digits", () => {

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Screenshots of the operator page for the README, with realistic data: the built Worker (assets
+// included) in Miniflare, two real receivers (one fails twice before it accepts), signed postbacks.
+//   node scripts/screenshots.mjs [--out docs/screenshots] [--dark] [--all]
+// --dark: prefers-color-scheme dark (files end in -dark); --all: also sign-in, invoices, deliveries.
+// Needs a Chromium: CHROMIUM_PATH, or chromium on PATH.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import { buildWorker } from "./build.mjs";
+import { startLocalWorker } from "./local-worker.mjs";
+import { startReceiver } from "./receiver.mjs";
+import { cryptoCloudToken, postbackBody } from "./sign-postback.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: "string", default: "docs/screenshots" },
+    dark: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
+  },
+});
+const SECRET_KEY = "screenshot-secret-key";
+const API_TOKEN = "screenshot-api-token-0123456789";
+const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+const INVOICES = [
+  { invoice: "7KQ2ZP4M", amount: "0.00184", currency: "BTC", order: "ORD-2026-11-0412", status: "paid" },
+  { invoice: "A91XWJ3C", amount: "152.4", currency: "USDT_TRC20", order: "shop-88213", status: "overpaid" },
+  { invoice: "M3T0QH7D", amount: "0.31", currency: "ETH", order: "ORD-2026-11-0415", status: "partial" },
+  {
+    invoice: "ZB6R1N8E",
+    amount: "49.99",
+    currency: "USDT_TRC20",
+    order: "checkout/9f1c2e7a-4b3d-4d5e-9a61-2c7f0e8b1d34",
+    status: "paid",
+    testMode: true,
+  },
+  { invoice: "Q8D4LC2V", amount: "0.0571", currency: "BTC", order: "ORD-2026-11-0418", status: "paid" },
+];
+const DETAIL = "Q8D4LC2V";
+
+const chromiumPath =
+  process.env.CHROMIUM_PATH ||
+  ["chromium", "chromium-browser"]
+    .map((c) => {
+      try {
+        return execFileSync("sh", ["-c", `command -v ${c}`], { encoding: "utf8" }).trim();
+      } catch {
+        return "";
+      }
+    })
+    .find(Boolean);
+if (!chromiumPath) {
+  console.error("No Chromium: install one (apt-get install chromium) or set CHROMIUM_PATH.");
+  process.exit(1);
+}
+
+const shop = await startReceiver({ secret: FORWARD_SECRET });
+const erp = await startReceiver({ secret: FORWARD_SECRET, failFirst: 2, failStatus: 503 });
+const worker = await startLocalWorker({
+  entry: buildWorker().entry,
+  vars: {
+    CRYPTOCLOUD_SECRET_KEY: SECRET_KEY,
+    API_TOKEN,
+    FORWARD_SECRET,
+    FORWARD_URL: `${shop.url}/webhooks/cryptocloud,${erp.url}/erp/payments/incoming`,
+    FORWARD_ALLOW_PRIVATE: "true",
+    FORWARD_RETRY_DELAYS: "1,1,1",
+  },
+});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+try {
+  for (const p of INVOICES) {
+    const token = await cryptoCloudToken(p.invoice, SECRET_KEY);
+    const { body, contentType } = postbackBody({ ...p, token, format: "json", v2: true });
+    const res = await fetch(`${worker.url}/postback`, { method: "POST", headers: { "content-type": contentType }, body });
+    if (res.status !== 200) throw new Error(`postback ${p.invoice}: ${res.status}`);
+    await new Promise((r) => setTimeout(r, 400)); // distinct received-at times
+  }
+  // Every event accepted by both receivers (the second after two 503s).
+  const deadline = Date.now() + 30_000;
+  while (erp.events.filter((e) => e.status === 200).length < INVOICES.length && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
+
+  mkdirSync(args.out, { recursive: true });
+  const suffix = args.dark ? "-dark" : "";
+  for (const [name, width] of [
+    ["phone", 360],
+    ["desktop", 1280],
+  ]) {
+    const context = await browser.newContext({
+      viewport: { width, height: 800 },
+      colorScheme: args.dark ? "dark" : "light",
+      deviceScaleFactor: 1,
+    });
+    const page = await context.newPage();
+    const shot = (view) => page.screenshot({ path: join(args.out, `${view}-${name}${suffix}.png`), fullPage: true });
+    await page.goto(`${worker.url}/dashboard`);
+    if (args.all) await shot("signin");
+    await page.getByLabel("API token").fill(API_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("section .counts").first().waitFor();
+    await page.locator("section tbody tr").first().waitFor();
+    await shot("overview");
+    await page.goto(`${worker.url}/dashboard#/invoice/${DETAIL}`);
+    await page.locator("article tbody tr").first().waitFor();
+    await page.evaluate(() => {
+      for (const d of document.querySelectorAll("details")) d.open = false;
+      document.activeElement instanceof HTMLElement && document.activeElement.blur();
+    });
+    await shot("invoice");
+    if (args.all) {
+      await page.goto(`${worker.url}/dashboard#/invoices`);
+      await page.locator("tbody tr").first().waitFor();
+      await shot("invoices");
+      await page.goto(`${worker.url}/dashboard#/deliveries`);
+      await page.locator("tbody tr").first().waitFor();
+      await shot("deliveries");
+    }
+    await context.close();
+  }
+  console.log(`screenshots written to ${args.out}/`);
+} finally {
+  await browser.close();
+  await worker.dispose();
+  await shop.close();
+  await erp.close();
+}

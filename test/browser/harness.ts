@@ -1,0 +1,107 @@
+// What the browser tests stand on: a system Chromium driven by playwright-core, the built Worker
+// with its static assets in workerd (Miniflare, wrangler.toml's bindings and queue consumer), and a
+// real receiver on loopback for the forwarded events.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { buildWorker } from "../../scripts/build.mjs";
+import { startLocalWorker } from "../../scripts/local-worker.mjs";
+import { startReceiver } from "../../scripts/receiver.mjs";
+import { cryptoCloudToken, postbackBody } from "../../scripts/sign-postback.mjs";
+
+export const SECRET_KEY = "browser-secret-key";
+export const API_TOKEN = "browser-api-token-0123456789";
+export const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/** CHROMIUM_PATH (set by .ci/run), else the first Chromium on PATH. */
+export function findChromium(): string | null {
+  const given = process.env.CHROMIUM_PATH;
+  if (given) return existsSync(given) ? given : null;
+  for (const name of ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"]) {
+    try {
+      const path = execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+      if (path) return path;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+export type Worker = Awaited<ReturnType<typeof startLocalWorker>>;
+
+export async function startStack(options: { failFirst?: number; vars?: Record<string, string> } = {}) {
+  const receiver = await startReceiver({ secret: FORWARD_SECRET, failFirst: options.failFirst ?? 0 });
+  const worker = await startLocalWorker({
+    entry: buildWorker().entry,
+    vars: {
+      CRYPTOCLOUD_SECRET_KEY: SECRET_KEY,
+      API_TOKEN,
+      FORWARD_SECRET,
+      FORWARD_URL: `${receiver.url}/hook`,
+      FORWARD_ALLOW_PRIVATE: "true",
+      FORWARD_RETRY_DELAYS: "1,1,1",
+      ...options.vars,
+    },
+  });
+  return { receiver, worker, close: async () => Promise.allSettled([worker.dispose(), receiver.close()]) };
+}
+
+export interface PostbackOptions {
+  invoice: string;
+  amount: string;
+  currency?: string;
+  order?: string | null;
+  status?: "paid" | "overpaid" | "partial";
+  testMode?: boolean;
+}
+
+/** A signed CryptoCloud postback, as the real one: HS256 over {id, exp}. */
+export async function postInvoice(workerUrl: string, p: PostbackOptions): Promise<void> {
+  const token = await cryptoCloudToken(p.invoice, SECRET_KEY);
+  const { body, contentType } = postbackBody({
+    invoice: p.invoice,
+    amount: p.amount,
+    currency: p.currency ?? "USDT_TRC20",
+    order: p.order ?? null,
+    token,
+    format: "json",
+    v2: true,
+    status: p.status ?? "paid",
+    testMode: p.testMode ?? false,
+  });
+  const res = await fetch(`${workerUrl}/postback`, { method: "POST", headers: { "content-type": contentType }, body });
+  if (res.status !== 200) throw new Error(`postback ${p.invoice}: ${res.status} ${await res.text()}`);
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function launch(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: ["--no-sandbox"] });
+}
+
+/** A fresh tab in its own context (own sessionStorage), failing the test on any page error. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { width?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${url}/dashboard`);
+  return { context, page, errors };
+}
+
+export async function signIn(page: Page, token = API_TOKEN): Promise<void> {
+  await page.getByLabel("API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
