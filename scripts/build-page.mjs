@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the operator page (page/) into public/, which wrangler serves as Workers Static Assets at
-// /dashboard. Run by wrangler.toml's [build] command before every `wrangler dev` and `wrangler
+// Builds the static assets into public/: the operator page (page/) at /dashboard and the OpenAPI
+// document (src/openapi.ts) at /openapi.json, both served by Workers Static Assets, outside the
+// Worker's bundle. Run by wrangler.toml's [build] command before every `wrangler dev` and `wrangler
 // deploy` (and so before scripts/build.mjs's dry run), so public/ is never committed.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -31,6 +32,10 @@ const HEADERS = [
   "  Cache-Control: no-store",
   "/dashboard/*",
   ...common.map((h) => `  ${h}`),
+  "  Cache-Control: no-cache",
+  "/openapi.json",
+  "  X-Content-Type-Options: nosniff",
+  "  Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
   "  Cache-Control: no-cache",
   "",
 ].join("\n");
@@ -64,7 +69,23 @@ export function buildPage(outdir = join(root, "public")) {
   put("dashboard/app.css", bundle("page/style.css"));
   put("dashboard.html", readFileSync(join(root, "page/index.html")));
   put("_headers", HEADERS);
+  put("openapi.json", `${JSON.stringify(openapiDocument(), null, 1)}\n`);
   return pageSize(outdir);
+}
+
+/** src/openapi.ts's document, evaluated in Node (bundled to CommonJS and run in a function scope). */
+export function openapiDocument() {
+  const code = buildSync({
+    entryPoints: [join(root, "src/openapi.ts")],
+    bundle: true,
+    write: false,
+    format: "cjs",
+    platform: "neutral",
+    logLevel: "error",
+  }).outputFiles[0].text;
+  const module = { exports: {} };
+  new Function("module", "exports", code)(module, module.exports);
+  return module.exports.openapi;
 }
 
 /** The gzip size of everything the browser loads for /dashboard, compressed one file at a time. */

@@ -9,11 +9,13 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_split
 /**
  * `bare` runs a script with none of wrangler.toml's bindings (the benchmark's baselines), `d1` adds
  * D1 databases to it; `workerOverrides` replaces worker options (e.g. the rate limits).
+ * `logs`, when given, collects the runtime's structured log lines (the Worker's JSON logs and
+ * workerd's own messages) instead of printing them.
  * @param {{ entry: string, vars?: Record<string, string>, extraWorkers?: object[], quiet?: boolean,
- *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown> }} options
+ *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown>, logs?: string[] }} options
  * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
  */
-export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true, bare = false, d1 = [], workerOverrides = {} }) {
+export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true, bare = false, d1 = [], workerOverrides = {}, logs }) {
   const { workerOptions } = bare
     ? { workerOptions: { compatibilityDate: "2026-10-30", d1Databases: d1 } }
     : unstable_getMiniflareWorkerOptions("wrangler.toml");
@@ -24,9 +26,9 @@ export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], qu
       host: "127.0.0.1",
       port: 0,
       // The Worker's JSON log lines; drained (not shown) unless asked for.
-      ...(quiet
+      ...(quiet || logs
         ? {
-            handleStructuredLogs: () => {},
+            handleStructuredLogs: ({ message }) => logs?.push(message),
             handleRuntimeStdio: (out, err) => {
               out.resume();
               err.resume();

@@ -4,7 +4,6 @@ import { AppFailure } from "./domain/errors";
 import type { AppEnv } from "./http/context";
 import { problemResponse } from "./http/problem";
 import { log } from "./log";
-import { openapi } from "./openapi";
 import { alertsRoute, reconcileRoute } from "./routes/admin";
 import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
@@ -38,7 +37,6 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/stats", stats);
   app.route("/reconcile", reconcileRoute);
   app.route("/alerts", alertsRoute);
-  app.get("/openapi.json", (c) => c.json(openapi));
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

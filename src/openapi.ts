@@ -1,64 +1,166 @@
-// The read and admin API, described for humans and generators. A test checks that this and the
-// app's routes match in both directions.
-const bearer = [{ bearer: [] }];
-const problem = {
-  description: "Problem (application/problem+json)",
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-};
-const json = (description: string, ref?: string) => ({
-  description,
-  content: { "application/json": { schema: ref ? { $ref: `#/components/schemas/${ref}` } : { type: "object" } } },
+// The HTTP API, described for humans and generators. Served as a static asset (/openapi.json, built by
+// scripts/build-page.mjs), so it costs the Worker's bundle nothing. Tests check that it and the app's
+// routes match in both directions, and validate live responses against these schemas.
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str: Schema = { type: "string" };
+const int: Schema = { type: "integer" };
+const bool: Schema = { type: "boolean" };
+const nullable = (type: string): Schema => ({ type: [type, "null"] });
+const list = (items: Schema): Schema => ({ type: "array", items });
+const map = (values: Schema): Schema => ({ type: "object", additionalProperties: values });
+/** An object whose every listed property is required, and which has no others. */
+const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: "object",
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  additionalProperties: false,
 });
-const q = (name: string, description: string) => ({ name, in: "query", required: false, schema: { type: "string" }, description });
-const id = { name: "invoice_id", in: "path", required: true, schema: { type: "string" }, description: "With or without INV-" };
-const errors = { "400": problem, "401": problem, "500": problem };
+
+const INVOICE_STATUS = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"];
+const DELIVERY_STATE = ["pending", "delivered", "failed", "exhausted"];
+
+const delivery = {
+  id: str,
+  event_id: str,
+  invoice_id: str,
+  destination: str,
+  state: { enum: DELIVERY_STATE },
+  round: int,
+  attempt_count: int,
+  next_attempt_at: str,
+  lease_until: nullable("string"),
+  last_error: nullable("string"),
+  pending_since: nullable("string"),
+  enqueue_failed_at: nullable("string"),
+  created_at: str,
+  updated_at: str,
+};
+
+const schemas: Record<string, Schema> = {
+  Problem: obj({ type: str, title: str, status: int, detail: str, code: str, request_id: str }),
+  Invoice: obj({
+    invoice_id: str,
+    invoice_uuid: str,
+    status: { enum: INVOICE_STATUS },
+    amount_crypto: { type: "string", description: "exact decimal, never a float" },
+    currency: str,
+    order_id: nullable("string"),
+    test_mode: nullable("boolean"),
+    confirmed: bool,
+    first_received_at: str,
+    last_received_at: str,
+    postback_count: int,
+    source: { enum: ["postback", "reconciliation"] },
+    not_forwarded: { type: ["string", "null"], description: "why the event was not forwarded, e.g. test_mode" },
+    detail: nullable("object"),
+  }),
+  InvoiceList: obj({ invoices: list(ref("Invoice")), next_cursor: nullable("string") }),
+  Receipt: obj({
+    id: int,
+    received_at: str,
+    content_type: str,
+    api_version: int,
+    status: str,
+    amount_crypto: str,
+    currency: str,
+    order_id: nullable("string"),
+    test_mode: nullable("boolean"),
+    request_id: str,
+  }),
+  Receipts: obj({ invoice_id: str, postbacks: list(ref("Receipt")) }),
+  Attempt: obj({
+    id: int,
+    delivery_id: str,
+    round: int,
+    attempt: int,
+    started_at: str,
+    status_code: nullable("integer"),
+    error_class: nullable("string"),
+    latency_ms: int,
+    response_body: { type: ["string", "null"], description: "the first 1 KB of the reply" },
+  }),
+  Delivery: obj(delivery),
+  DeliveryWithAttempts: obj({ ...delivery, attempts: list(ref("Attempt")) }),
+  DeliveryList: obj({ deliveries: list(ref("Delivery")), next_cursor: nullable("string") }),
+  InvoiceDeliveries: obj({ invoice_id: str, deliveries: list(ref("DeliveryWithAttempts")) }),
+  Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
+  BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
+  ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
+  AlertTest: obj({ results: list(obj({ destination: str, status: nullable("integer"), error: nullable("string") })) }),
+  Health: obj({
+    status: { enum: ["ok", "unhealthy"] },
+    errors: list(str),
+    warnings: list(str),
+    problems: list(obj({ code: str, variable: str, affects: str })),
+    storage: { enum: ["ok", "unavailable"] },
+    forwarding: obj({ destinations: int, signing_secrets: int }),
+    confirmation: { enum: ["api", "off"] },
+    reconciliation: str,
+    alerts: int,
+    retention_days: int,
+    reject_test_mode: bool,
+  }),
+  Stats: obj({
+    invoices_by_status: map(int),
+    deliveries_by_state: map(int),
+    confirmations_by_state: map(int),
+    oldest_pending_delivery_age_seconds: { type: ["integer", "null"], description: "from when it became due (created or redelivered)" },
+    deliveries_enqueue_failed: int,
+    confirmation: obj({ waiting_over_an_hour: int, retries_exhausted: int, unconfirmed: int }),
+    reconciliation: {
+      oneOf: [
+        { type: "null" },
+        obj({
+          enabled: bool,
+          interval_minutes: int,
+          last_run_at: nullable("string"),
+          last_success_at: nullable("string"),
+          last_error: nullable("string"),
+          recovered_total: int,
+          in_progress: bool,
+          last_result: nullable("object"),
+        }),
+      ],
+    },
+    alerts: obj({ destinations: int, sent: int, failed: int, pending: int, last_error: nullable("string") }),
+    tables: map(int),
+    database_bytes: nullable("integer"),
+    retention: obj({ days: int, last_prune_at: nullable("string"), last_prune: nullable("object"), removed_total: int }),
+  }),
+};
+
+const problem = { description: "application/problem+json", content: { "application/problem+json": { schema: ref("Problem") } } };
+const json = (description: string, schema: string) => ({ description, content: { "application/json": { schema: ref(schema) } } });
+const q = (name: string, description: string, required = false) => ({ name, in: "query", required, schema: str, description });
+const path = (name: string, description: string) => ({ name, in: "path", required: true, schema: str, description });
+const invoiceId = path("invoice_id", "With or without INV-");
+const bearer = [{ bearer: [] }];
+const authed = { "400": problem, "401": problem, "500": problem };
 
 export const openapi = {
   openapi: "3.1.0",
-  info: { title: "cryptocloud-postback", version: "1", description: "Receives CryptoCloud postbacks; read and admin API." },
-  components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN" } },
-    schemas: {
-      Problem: { type: "object", properties: { type: {}, title: {}, status: {}, detail: {}, code: {}, request_id: {} } },
-      Invoice: {
-        type: "object",
-        properties: {
-          invoice_id: {},
-          invoice_uuid: {},
-          status: { enum: ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"] },
-          amount_crypto: { type: "string", description: "exact decimal" },
-          currency: {},
-          order_id: {},
-          test_mode: { type: ["boolean", "null"] },
-          confirmed: { type: "boolean" },
-          first_received_at: {},
-          last_received_at: {},
-          postback_count: {},
-          detail: {},
-        },
-      },
-    },
-  },
+  info: { title: "cryptocloud-postback", version: "2", description: "Receives CryptoCloud postbacks; read and admin API." },
+  components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN" } }, schemas },
   paths: {
     "/postback": {
       post: {
         summary: "CryptoCloud's URL for notifications (form, multipart or JSON)",
         responses: {
-          "200": json("Recorded (also for a duplicate)"),
-          "401": problem,
-          "400": problem,
-          "405": problem,
-          "413": problem,
-          "415": problem,
-          "429": problem,
-          "503": problem,
+          "200": { description: '{"message":"Postback received"}: recorded in D1 (also a duplicate)' },
+          ...Object.fromEntries(["400", "401", "405", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
         },
       },
     },
     "/health": {
-      get: { summary: "Configuration and storage health", responses: { "200": json("Healthy"), "503": json("Unhealthy, with reasons") } },
+      get: {
+        summary: "Configuration, storage and held money",
+        responses: { "200": json("Healthy", "Health"), "503": json("Unhealthy", "Health") },
+      },
     },
-    "/openapi.json": { get: { summary: "This document", responses: { "200": json("OpenAPI 3.1") } } },
+    "/openapi.json": { get: { summary: "This document (a static asset)", responses: { "200": { description: "OpenAPI 3.1" } } } },
     "/invoices": {
       get: {
         summary: "Invoices, newest first",
@@ -66,57 +168,96 @@ export const openapi = {
         parameters: [
           q("limit", "1 to 200, default 50"),
           q("cursor", "next_cursor of the previous page"),
-          q("status", "a status"),
+          q("status", INVOICE_STATUS.join(" | ")),
           q("since", "ISO time: first received at or after"),
+          q("order_id", "exact order id"),
         ],
-        responses: { "200": json("{ invoices: Invoice[], next_cursor }"), ...errors },
+        responses: { "200": json("A page", "InvoiceList"), ...authed },
       },
     },
     "/invoices/{invoice_id}": {
       get: {
         summary: "One invoice",
         security: bearer,
-        parameters: [id],
-        responses: { "200": json("The invoice", "Invoice"), "404": problem, ...errors },
+        parameters: [invoiceId],
+        responses: { "200": json("The invoice", "Invoice"), "404": problem, ...authed },
+      },
+    },
+    "/invoices/{invoice_id}/postbacks": {
+      get: {
+        summary: "The invoice's postback receipts, oldest first (never the token)",
+        security: bearer,
+        parameters: [invoiceId],
+        responses: { "200": json("Receipts", "Receipts"), "404": problem, ...authed },
       },
     },
     "/invoices/{invoice_id}/deliveries": {
       get: {
-        summary: "The invoice's deliveries and their attempts",
+        summary: "The invoice's deliveries with every attempt",
         security: bearer,
-        parameters: [id],
-        responses: { "200": json("Deliveries"), ...errors },
+        parameters: [invoiceId],
+        responses: { "200": json("Deliveries", "InvoiceDeliveries"), "404": problem, ...authed },
       },
     },
     "/invoices/{invoice_id}/redeliver": {
       post: {
-        summary: "Deliver the current event again, same webhook-id",
+        summary: "Deliver the current event again to every FORWARD_URL, same webhook-id",
         security: bearer,
-        parameters: [id],
-        responses: { "202": json("Queued"), "404": problem, ...errors },
+        parameters: [invoiceId],
+        responses: { "202": json("Queued", "Redelivered"), "404": problem, "409": problem, ...authed },
       },
     },
     "/deliveries": {
       get: {
-        summary: "Deliveries by state",
+        summary: "Deliveries, newest first",
         security: bearer,
-        parameters: [q("state", "pending | delivered | failed | exhausted"), q("limit", "1 to 200"), q("cursor", "next_cursor")],
-        responses: { "200": json("{ deliveries, next_cursor }"), ...errors },
+        parameters: [q("state", DELIVERY_STATE.join(" | ")), q("limit", "1 to 200"), q("cursor", "next_cursor")],
+        responses: { "200": json("A page", "DeliveryList"), ...authed },
+      },
+    },
+    "/deliveries/{delivery_id}": {
+      get: {
+        summary: "One delivery with every attempt",
+        security: bearer,
+        parameters: [path("delivery_id", "dlv_…")],
+        responses: { "200": json("The delivery", "DeliveryWithAttempts"), "404": problem, ...authed },
       },
     },
     "/deliveries/redeliver": {
       post: {
-        summary: "Bulk replay after an outage",
+        summary: "Bulk replay after an outage: at most 500 a call, oldest first; call again while more is true",
         security: bearer,
-        parameters: [
-          q("state", "exhausted (default) | failed"),
-          { ...q("since", "ISO time the deliveries reached the state"), required: true },
-        ],
-        responses: { "202": json("{ state, since, count }"), ...errors },
+        parameters: [q("state", "exhausted (default) | failed"), q("since", "ISO time the deliveries reached the state", true)],
+        responses: { "202": json("Queued", "BulkRedelivered"), "409": problem, ...authed },
+      },
+    },
+    "/reconcile": {
+      post: {
+        summary: "Reconcile with CryptoCloud's invoice list now",
+        security: bearer,
+        parameters: [q("since", "YYYY-MM-DD, at most 31 days back (default: RECONCILE_LOOKBACK_DAYS)")],
+        responses: {
+          "200": json("Done", "ReconcileSummary"),
+          "202": json("Stopped at the request bound; the cron continues", "ReconcileSummary"),
+          "409": problem,
+          "502": problem,
+          ...authed,
+        },
+      },
+    },
+    "/alerts/test": {
+      post: {
+        summary: "Send a test alert to every ALERT_URL now",
+        security: bearer,
+        responses: { "200": json("Each URL's answer", "AlertTest"), "409": problem, ...authed },
       },
     },
     "/stats": {
-      get: { summary: "Counts and the oldest pending delivery", security: bearer, responses: { "200": json("Stats"), ...errors } },
+      get: {
+        summary: "Counts, backlog, reconciliation, alerts, storage",
+        security: bearer,
+        responses: { "200": json("Stats", "Stats"), ...authed },
+      },
     },
   },
 };

@@ -30,6 +30,10 @@ export interface LeasedDelivery {
   orderId: string | null; // for the alert, should this attempt be the last
 }
 
+/** The columns the API shows: everything but the lease token, which only fences writes. */
+const COLUMNS = `d.id, d.event_id, d.invoice_id, d.destination, d.state, d.round, d.attempt_count, d.next_attempt_at, d.lease_until,
+  d.last_error, d.pending_since, d.enqueue_failed_at, d.created_at, d.updated_at`;
+
 /** Takes the delivery for one attempt, with its event's body; null when it is not ours to send. */
 export async function leaseDelivery(db: D1Database, id: string, now: Date, leaseMs: number): Promise<LeasedDelivery | null> {
   const [lease, event] = await db.batch<Record<string, unknown>>([
@@ -241,7 +245,7 @@ export async function deliveriesOfInvoice(
   invoiceId: string,
 ): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
   const [d, a] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT * FROM deliveries WHERE invoice_id = ?1 ORDER BY created_at, id").bind(invoiceId),
+    db.prepare(`SELECT ${COLUMNS} FROM deliveries d WHERE d.invoice_id = ?1 ORDER BY d.created_at, d.id`).bind(invoiceId),
     db
       .prepare(
         `SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
@@ -255,7 +259,7 @@ export async function deliveriesOfInvoice(
 /** One delivery with its attempts, or null. */
 export async function getDelivery(db: D1Database, id: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] } | null> {
   const [d, a] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT * FROM deliveries WHERE id = ?1").bind(id),
+    db.prepare(`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ?1`).bind(id),
     db.prepare("SELECT * FROM delivery_attempts WHERE delivery_id = ?1 ORDER BY round, attempt").bind(id),
   ]);
   const delivery = d?.results[0] as DeliveryRow | undefined;
@@ -268,9 +272,9 @@ export async function listDeliveries(
 ): Promise<{ rows: DeliveryRow[]; next: string | null }> {
   const { results } = await db
     .prepare(
-      `SELECT * FROM deliveries WHERE (?1 IS NULL OR state = ?1)
-         AND (?2 IS NULL OR (created_at, id) < (?2, ?3))
-       ORDER BY created_at DESC, id DESC LIMIT ?4`,
+      `SELECT ${COLUMNS} FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1)
+         AND (?2 IS NULL OR (d.created_at, d.id) < (?2, ?3))
+       ORDER BY d.created_at DESC, d.id DESC LIMIT ?4`,
     )
     .bind(q.state, q.cursor?.at ?? null, q.cursor?.id ?? null, q.limit + 1)
     .all<DeliveryRow>();

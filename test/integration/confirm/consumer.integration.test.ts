@@ -126,16 +126,6 @@ describe("confirmation with CryptoCloud's merchant/info API", () => {
     expect(await deliveries(id)).toHaveLength(1);
   });
 
-  it("keeps the invoice pending and retries when the API cannot be reached at all", async () => {
-    const { id, overrides } = await setup((i) => [paid(i)], { CRYPTOCLOUD_API_URL: "http://127.0.0.1:1", FORWARD_RETRY_DELAYS: "30" });
-    await call(formRequest(await fields(id)), overrides);
-    expect(await confirm(id, overrides)).toMatchObject({ retried: true });
-    expect(await invoice(id)).toMatchObject({ status: "pending_confirmation" });
-    expect(await rows("SELECT state, last_error FROM confirmations WHERE invoice_id = ?", id)).toEqual([
-      { state: "pending", last_error: "network" },
-    ]);
-  });
-
   it("uses the retry schedule's delay while the API is down", async () => {
     const { id, overrides } = await setup(() => [{ status: 502, body: {} }], { FORWARD_RETRY_DELAYS: "100" });
     await call(formRequest(await fields(id)), overrides);

@@ -78,16 +78,6 @@ describe("the delivery consumer", () => {
     expect(await attemptsOf(id)).toEqual([expect.objectContaining({ status_code: null, error_class: "timeout" })]);
   });
 
-  it("retries a connection error", async () => {
-    const url = "http://127.0.0.1:1/refused";
-    const {
-      deliveryIds: [id = ""],
-    } = await paidInvoiceFor([url]);
-    const result = await runConsumer([id]);
-    expect(result.retryMessages).toHaveLength(1);
-    expect(await attemptsOf(id)).toEqual([expect.objectContaining({ error_class: "network" })]);
-  });
-
   it("honours Retry-After", async () => {
     const {
       deliveryIds: [id = ""],

@@ -115,6 +115,54 @@ describe("GET /invoices", () => {
     expect(((await res.json()) as { invoices: unknown[] }).invoices).toEqual([]);
   });
 
+  it("finds a shop's order by its exact order_id", async () => {
+    const order = `ORD-${newInvoiceId()}`;
+    const { id } = await postInvoice({ order_id: order });
+    await postInvoice({ order_id: `${order}-2` });
+    const res = await call(api(`/invoices?order_id=${encodeURIComponent(order)}`));
+    const body = (await res.json()) as { invoices: { invoice_id: string; order_id: string }[] };
+    expect(body.invoices.map((i) => [i.invoice_id, i.order_id])).toEqual([[id, order]]);
+  });
+
+  it.each([
+    ["stauts=paid", "stauts", "is not a parameter of this route"],
+    ["status=paid&status=overpaid", "status", "is invalid"],
+    ["order_id=", "order_id", "is invalid"],
+  ])("answers 400 for %s, naming the parameter", async (q, field, what) => {
+    const res = await call(api(`/invoices?${q}`));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe(`The query parameter "${field}" ${what}.`);
+  });
+
+  it("says 'required' for a missing required parameter", async () => {
+    const res = await call(api("/deliveries/redeliver", { method: "POST" }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe('The query parameter "since" is required.');
+  });
+
+  it("answers 404 for the deliveries, postbacks or redelivery of an unknown invoice", async () => {
+    for (const [path, method] of [
+      ["/invoices/NOPE0000/deliveries", "GET"],
+      ["/invoices/NOPE0000/postbacks", "GET"],
+      ["/invoices/NOPE0000/redeliver", "POST"],
+    ]) {
+      expect((await call(api(path ?? "", { method }))).status).toBe(404);
+    }
+  });
+
+  it("shows an invoice's postback history, oldest first, never the token", async () => {
+    const { id, token } = await postInvoice({ order_id: "first" });
+    await call(jsonRequest(await fields(id, { order_id: "second" })));
+    const res = await call(api(`/invoices/${id}/postbacks`));
+    const text = await res.text();
+    expect(text).not.toContain(token);
+    const body = JSON.parse(text) as { postbacks: { order_id: string; content_type: string; test_mode: boolean | null }[] };
+    expect(body.postbacks.map((p) => [p.order_id, p.content_type])).toEqual([
+      ["first", "form"],
+      ["second", "json"],
+    ]);
+  });
+
   it.each(["limit=0", "limit=abc", "limit=1000", "status=bogus", "since=yesterday", "cursor=%%%"])("answers 400 for %s", async (q) => {
     const res = await call(api(`/invoices?${q}`));
     expect(res.status).toBe(400);

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { webhookHeaders } from "../../../src/auth/sign-webhook";
+import { signatureHeader, webhookHeaders } from "../../../src/auth/sign-webhook";
 import { buildEvent } from "../../../src/domain/event";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -22,6 +22,17 @@ const event = buildEvent(
 );
 
 describe("Standard Webhooks signing", () => {
+  it("matches the specification's published test vector", async () => {
+    // standard-webhooks' own test vector: secret, msg id, timestamp and body → this exact signature.
+    const sig = await signatureHeader(
+      ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+      "msg_p5jXN8AQM9LWM0D4loKWxJek",
+      1614265330,
+      '{"test": 2432232314}',
+    );
+    expect(sig).toBe("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  });
+
   it("is verified by the standardwebhooks library", async () => {
     const headers = await webhookHeaders([SECRET], event.id, NOW, event.payload);
     const verified = new Webhook(SECRET).verify(event.payload, headers) as { type: string; data: { amount_crypto: string } };
