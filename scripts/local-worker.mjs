@@ -15,7 +15,16 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_split
  *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown>, logs?: string[] }} options
  * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
  */
-export async function startLocalWorker({ entry, vars = {}, extraWorkers = [], quiet = true, bare = false, d1 = [], workerOverrides = {}, logs }) {
+export async function startLocalWorker({
+  entry,
+  vars = {},
+  extraWorkers = [],
+  quiet = true,
+  bare = false,
+  d1 = [],
+  workerOverrides = {},
+  logs,
+}) {
   const { workerOptions } = bare
     ? { workerOptions: { compatibilityDate: "2026-10-30", d1Databases: d1 } }
     : unstable_getMiniflareWorkerOptions("wrangler.toml");
