@@ -5,8 +5,8 @@ import { deliver } from "./delivery/consumer";
 import { parseQueueMessage, type QueueMessage, type Verdict } from "./domain/message";
 import { log } from "./log";
 import { markAlertFailed } from "./store/alerts";
+import { markExhausted } from "./store/attempts";
 import { markConfirmationExhausted } from "./store/confirmations";
-import { markExhausted } from "./store/deliveries";
 
 /** After an unexpected error (D1 down, a bug) a message comes back in a minute; the sweeper is behind it. */
 const ERROR_RETRY_SECONDS = 60;

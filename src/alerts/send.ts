@@ -35,6 +35,12 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
   const now = new Date();
   const alert = await leaseAlert(env.DB, id, now, ALERT_TIMEOUT_MS + 30_000);
   if (!alert) return ACK;
+  if (alertTarget(alert.destination).format === "generic" && config.forward.secrets.length === 0) {
+    // FORWARD_SECRET was removed since the alert was queued: never send a generic alert unsigned.
+    await recordAlertOutcome(env.DB, alert, { sent: false, error: "no_signing_secret", retryInSeconds: null }, now);
+    log("error", "alert.attempt", { alert_id: id, kind: alert.kind, outcome: "failed", error: "no_signing_secret" });
+    return ACK;
+  }
   const data = JSON.parse(alert.data_json) as Record<string, unknown>;
   const { headers, body } = await alertRequest(
     alert.destination,

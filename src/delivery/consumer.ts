@@ -4,7 +4,7 @@ import { ACK, type Verdict } from "../domain/message";
 import { decide, errorClass } from "../domain/retry";
 import { log } from "../log";
 import { postOnce } from "../net/post";
-import { leaseDelivery, recordAttempt } from "../store/deliveries";
+import { leaseDelivery, recordAttempt } from "../store/attempts";
 
 /** While forwarding is misconfigured, a delivery waits this long before it looks again. */
 const CONFIG_RETRY_SECONDS = 300;

@@ -44,12 +44,17 @@ export async function fields(invoiceId: string, extra: Partial<PostbackFields> =
 
 const URL_POSTBACK = "https://worker.test/postback";
 
-export function formRequest(f: PostbackFields): Request {
+/** The urlencoded text of a postback's fields (an object, such as invoice_info, as its JSON). */
+export function formBody(f: PostbackFields): string {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) {
     if (v !== undefined) body.append(k, typeof v === "object" ? JSON.stringify(v) : String(v));
   }
-  return new Request(URL_POSTBACK, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  return body.toString();
+}
+
+export function formRequest(f: PostbackFields): Request {
+  return new Request(URL_POSTBACK, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: formBody(f) });
 }
 
 export function jsonRequest(f: PostbackFields | string, contentType: string | null = "application/json"): Request {

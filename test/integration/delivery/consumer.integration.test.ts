@@ -197,6 +197,11 @@ describe("the delivery consumer", () => {
     expect(result.explicitAcks).toHaveLength(1);
     expect(await deliveryRow(id)).toMatchObject({ state: "exhausted", last_error: "dead_letter" });
     expect(await rows("SELECT * FROM delivery_attempts WHERE delivery_id = ?", id)).toEqual([]);
+    // One delivery.exhausted signal, in the same batch; a second dead letter for it changes nothing.
+    const signals = () => rows<{ kind: string; data_json: string }>("SELECT kind, data_json FROM alert_signals WHERE subject = ?", id);
+    expect((await signals()).map((s) => [s.kind, JSON.parse(s.data_json).last_error])).toEqual([["delivery.exhausted", "dead_letter"]]);
+    await runConsumer([id], {}, "cryptocloud-postback-deliveries-dlq");
+    expect(await signals()).toHaveLength(1);
   });
 
   it("retries, without attempting, while the forwarding config is broken", async () => {
