@@ -4,9 +4,8 @@ import { confirmInvoice } from "./confirm/consumer";
 import { deliver } from "./delivery/consumer";
 import { parseQueueMessage, type QueueMessage, type Verdict } from "./domain/message";
 import { log } from "./log";
-import { markAlertFailed } from "./store/alerts";
 import { markExhausted } from "./store/attempts";
-import { markConfirmationExhausted } from "./store/confirmations";
+import { markDeadLettered } from "./store/outbox";
 
 /** After an unexpected error (D1 down, a bug) a message comes back in a minute; the sweeper is behind it. */
 const ERROR_RETRY_SECONDS = 60;
@@ -64,8 +63,8 @@ async function handleMessage(message: Message<unknown>, env: Env): Promise<void>
 
 const DEAD_LETTER: Record<QueueMessage["kind"], (db: D1Database, id: string, now: Date) => Promise<void>> = {
   delivery: markExhausted,
-  confirmation: markConfirmationExhausted,
-  alert: markAlertFailed,
+  confirmation: (db, id, now) => markDeadLettered(db, "confirmations", id, now),
+  alert: (db, id, now) => markDeadLettered(db, "alerts", id, now),
 };
 
 /** Messages the queue gave up on: their rows are final now. An unreadable one ends here, logged. */

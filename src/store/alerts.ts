@@ -112,13 +112,3 @@ export async function alertStats(db: D1Database): Promise<{ sent: number; failed
     last_error: l ? `${String(l.updated_at)} ${String(l.kind)}: ${String(l.last_error)}` : null,
   };
 }
-
-/** The dead-letter queue's verdict on an alert message. */
-export async function markAlertFailed(db: D1Database, id: string, now: Date): Promise<void> {
-  await db
-    .prepare(
-      "UPDATE alerts SET state = 'failed', lease_until = NULL, last_error = coalesce(last_error, 'dead_letter'), updated_at = ?2 WHERE id = ?1 AND state = 'pending'",
-    )
-    .bind(id, now.toISOString())
-    .run();
-}

@@ -128,16 +128,6 @@ export async function recordConfirmationRetry(
   ]);
 }
 
-/** The DLQ's verdict on a confirmation message: the queue gave up on it. */
-export async function markConfirmationExhausted(db: D1Database, invoiceId: string, now: Date): Promise<void> {
-  await db
-    .prepare(
-      "UPDATE confirmations SET state = 'exhausted', lease_until = NULL, last_error = coalesce(last_error, 'dead_letter'), updated_at = ?2 WHERE invoice_id = ?1 AND state = 'pending'",
-    )
-    .bind(invoiceId, now.toISOString())
-    .run();
-}
-
 /** After a long API outage or an `unconfirmed`: re-check a bounded number, every `everyMs`, at most `maxRechecks` times. */
 export async function rearmStuckConfirmations(
   db: D1Database,

@@ -74,3 +74,18 @@ export async function markEnqueueFailed(db: D1Database, ids: readonly string[], 
     .bind(JSON.stringify(ids), now.toISOString())
     .run();
 }
+
+/**
+ * The dead-letter queue's verdict on a confirmation or an alert: the queue gave up on its message, so
+ * a row still pending becomes final (deliveries have their own, which also raises an alert).
+ */
+export async function markDeadLettered(db: D1Database, table: "confirmations" | "alerts", id: string, now: Date): Promise<void> {
+  const final = table === "alerts" ? "failed" : "exhausted";
+  await db
+    .prepare(
+      `UPDATE ${table} SET state = ?3, lease_until = NULL, last_error = coalesce(last_error, 'dead_letter'), updated_at = ?2
+       WHERE ${OUTBOXES[table]} = ?1 AND state = 'pending'`,
+    )
+    .bind(id, now.toISOString(), final)
+    .run();
+}

@@ -289,6 +289,28 @@ describe("the queue dispatcher", () => {
     expect(await deliveryRow(id)).toMatchObject({ state: "exhausted", last_error: "dead_letter" });
   });
 
+  it("marks a dead-lettered confirmation exhausted and a dead-lettered alert failed", async () => {
+    const at = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO confirmations (invoice_id, state, next_attempt_at, updated_at) VALUES ('DLQCONF1', 'pending', ?1, ?1)",
+      ).bind(at),
+      env.DB.prepare(
+        `INSERT INTO alerts (id, kind, subject, destination, data_json, state, next_attempt_at, created_at, updated_at)
+         VALUES ('alr_dlq1', 'test', 's', 'https://ops.example/a', '{}', 'pending', ?1, ?1, ?1)`,
+      ).bind(at),
+    ]);
+    const dlq = "cryptocloud-postback-deliveries-dlq";
+    const result = await runQueue([queueMessage("confirmation", "DLQCONF1"), queueMessage("alert", "alr_dlq1")], {}, dlq);
+    expect(result.explicitAcks).toHaveLength(2);
+    expect(await rows("SELECT state, last_error FROM confirmations WHERE invoice_id = 'DLQCONF1'")).toEqual([
+      { state: "exhausted", last_error: "dead_letter" },
+    ]);
+    expect(await rows("SELECT state, last_error FROM alerts WHERE id = 'alr_dlq1'")).toEqual([
+      { state: "failed", last_error: "dead_letter" },
+    ]);
+  });
+
   it("ends an unreadable message in the dead-letter queue with an error log", async () => {
     const result = await runQueue(["garbage"], {}, "cryptocloud-postback-deliveries-dlq");
     expect(result.explicitAcks).toHaveLength(1);
