@@ -185,9 +185,11 @@ export function parseConfig(env: Env): Config {
     rejectTestMode,
     apiKey,
     apiUrl,
-    reconcile: { intervalMinutes, lookbackDays, projectIds },
+    // A feature whose variables are wrong stays off (and /health says why) rather than running on a
+    // guess: no reconciliation on a default interval, no deletes on a default retention.
+    reconcile: { intervalMinutes: p.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
     alerts: { urls: p.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
-    retentionDays,
+    retentionDays: p.affect("retention") ? 0 : retentionDays,
     queues,
     errors: p.errors,
     warnings: p.warnings,

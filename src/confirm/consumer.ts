@@ -6,7 +6,14 @@ import { jitter } from "../domain/retry";
 import { log } from "../log";
 import { fetchMerchantInfo } from "../net/cryptocloud";
 import { signalStatement } from "../store/alerts-signal";
-import { API_UNAUTHORIZED, leaseConfirmation, recordConfirmationRetry, recordConfirmed, recordUnconfirmed } from "../store/confirmations";
+import {
+  API_UNAUTHORIZED,
+  API_UNAUTHORIZED_MESSAGE,
+  leaseConfirmation,
+  recordConfirmationRetry,
+  recordConfirmed,
+  recordUnconfirmed,
+} from "../store/confirmations";
 import { setHealthProblem } from "../store/health";
 import { enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
@@ -14,7 +21,6 @@ import { projectInvoice } from "../store/projection";
 /** An API KEY the API refuses is fixed by a human: check back every 10 minutes, not in a storm. */
 export const UNAUTHORIZED_RETRY_SECONDS = 600;
 export const API_TIMEOUT_MS = 10_000;
-export const UNAUTHORIZED_MESSAGE = "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): check the API KEY";
 
 /**
  * Confirms one invoice with merchant/info. Confirmation retries follow FORWARD_RETRY_DELAYS; the
@@ -75,7 +81,7 @@ export async function confirmInvoice(invoiceId: string, env: Env): Promise<Verdi
         { reason: "unauthorized", delaySeconds: UNAUTHORIZED_RETRY_SECONDS, countAttempt: false },
         at,
         [
-          setHealthProblem(env.DB, API_UNAUTHORIZED, UNAUTHORIZED_MESSAGE, at),
+          setHealthProblem(env.DB, API_UNAUTHORIZED, API_UNAUTHORIZED_MESSAGE, at),
           signalStatement(env.DB, { kind: "confirmation.unauthorized", subject: "api_key", data: { invoice_id: invoiceId } }, at),
         ],
       );

@@ -10,14 +10,15 @@ import {
   listWindow,
   MAX_REQUESTS_PER_RUN,
   nextRequest,
+  type PageFailure,
   readListPage,
   singleProject,
 } from "../domain/reconcile";
-import type { Result } from "../domain/result";
+import { err, type Result } from "../domain/result";
 import { log } from "../log";
 import { fetchMerchantList } from "../net/cryptocloud";
 import { signalStatement } from "../store/alerts-signal";
-import { API_UNAUTHORIZED } from "../store/confirmations";
+import { API_UNAUTHORIZED, API_UNAUTHORIZED_MESSAGE } from "../store/confirmations";
 import { clearHealthProblem, setHealthProblem } from "../store/health";
 import { claimJob, finishJobStatement, type JobLease, saveCursorStatement } from "../store/jobs";
 import { enqueueDeliveries } from "../store/outbox";
@@ -38,7 +39,6 @@ export type ReconcileResult = { ok: true; summary: ReconcileSummary } | { ok: fa
 const LEASE_MS = 15 * 60_000;
 const API_TIMEOUT_MS = 10_000;
 export const MULTIPLE_PROJECTS = "reconcile_multiple_projects";
-const UNAUTHORIZED = "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): check the API KEY";
 
 /**
  * One reconciliation run, when due (or `force`d by POST /reconcile): lists the window's invoices page
@@ -68,15 +68,12 @@ async function runPages(env: Env, lease: JobLease, start: ListCursor, now: Date)
   let cursor: ListCursor | null = start;
   for (let requests = 0; cursor && requests < MAX_REQUESTS_PER_RUN; requests++) {
     const reply = await fetchMerchantList(target, nextRequest(cursor));
-    const page = "error" in reply ? null : readListPage(reply.status, reply.body);
-    if (page === null || !page.ok) {
+    const page = "error" in reply ? err<PageFailure>({ kind: "api_error", reason: reply.error }) : readListPage(reply.status, reply.body);
+    if (!page.ok) {
       const failure: ReconcileFailure =
-        page?.ok === false && page.error.kind === "unauthorized"
-          ? { code: "api_unauthorized", detail: UNAUTHORIZED }
-          : {
-              code: "api_error",
-              detail: `CryptoCloud's merchant/list failed: ${"error" in reply ? reply.error : page?.ok === false && page.error.kind === "api_error" ? page.error.reason : "?"}`,
-            };
+        page.error.kind === "unauthorized"
+          ? { code: "api_unauthorized", detail: API_UNAUTHORIZED_MESSAGE }
+          : { code: "api_error", detail: `CryptoCloud's merchant/list failed: ${page.error.reason}` };
       return fail(env, lease, cursor, failure, summary, now);
     }
     const items = page.value;
@@ -175,7 +172,7 @@ async function fail(
     ),
     ...(failure.code === "api_unauthorized"
       ? [
-          setHealthProblem(env.DB, API_UNAUTHORIZED, UNAUTHORIZED, now),
+          setHealthProblem(env.DB, API_UNAUTHORIZED, API_UNAUTHORIZED_MESSAGE, now),
           signalStatement(env.DB, { kind: "confirmation.unauthorized", subject: "api_key", data: { during: "reconciliation" } }, now),
         ]
       : []),

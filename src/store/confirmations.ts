@@ -11,7 +11,9 @@ export interface LeasedConfirmation {
   asserted: PostbackAssertion; // what the latest postback said
 }
 
+/** The health problem both confirmation and reconciliation raise when CryptoCloud's API refuses the key. */
 export const API_UNAUTHORIZED = "api_unauthorized";
+export const API_UNAUTHORIZED_MESSAGE = "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): check the API KEY";
 
 /** Takes a pending, due confirmation that nobody holds; null when another message has it. */
 export async function leaseConfirmation(db: D1Database, invoiceId: string, now: Date, leaseMs: number): Promise<LeasedConfirmation | null> {

@@ -146,6 +146,12 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...good, [name]: value }).errors.map((e) => e.variable)).toEqual([name]);
   });
 
+  it("keeps a misconfigured feature off rather than running it on a default", () => {
+    expect(parseConfig({ ...good, RETENTION_DAYS: "ninety" }).retentionDays).toBe(0);
+    expect(parseConfig({ ...good, RECONCILE_LOOKBACK_DAYS: "99" }).reconcile.intervalMinutes).toBe(0);
+    expect(parseConfig({ ...good, ALERT_URL: "https://ops.example/a", ALERT_COOLDOWN_MINUTES: "0" }).alerts.urls).toEqual([]);
+  });
+
   it("needs FORWARD_SECRET to sign a generic ALERT_URL, but not for Slack", () => {
     const without = { ...good, FORWARD_URL: "", FORWARD_SECRET: "" };
     expect(parseConfig({ ...without, ALERT_URL: "https://ops.example/alerts" }).errors.map((e) => e.affects)).toEqual(["alerts"]);
