@@ -72,6 +72,10 @@ export interface Stats {
   oldest_pending_delivery_age_seconds?: number | null;
   confirmations_by_state?: Record<string, number>;
   reconciliation?: Reconciliation | null;
+  deliveries_enqueue_failed?: number;
+  database_bytes?: number | null;
+  tables?: Record<string, number>;
+  retention?: Record<string, unknown>;
   [key: string]: unknown;
 }
 

@@ -12,6 +12,10 @@ const KNOWN = [
   "oldest_pending_delivery_age_seconds",
   "confirmations_by_state",
   "reconciliation",
+  "deliveries_enqueue_failed",
+  "database_bytes",
+  "tables",
+  "retention",
 ];
 
 export async function overview(view: HTMLElement): Promise<void> {
@@ -35,12 +39,16 @@ export async function overview(view: HTMLElement): Promise<void> {
         "Deliveries",
         el("p", { class: "big" }, el("span", { class: "muted" }, "Oldest pending: "), age(s.oldest_pending_delivery_age_seconds)),
         counts(s.deliveries_by_state, (k) => `#/deliveries?state=${encodeURIComponent(k)}`),
+        s.deliveries_enqueue_failed
+          ? el("p", { class: "notice warn" }, `${s.deliveries_enqueue_failed} lost enqueue(s): the sweeper re-sends them within a minute.`)
+          : null,
       ),
       section("Confirmations", counts(s.confirmations_by_state)),
     ),
   );
   if ("reconciliation" in s) view.append(reconciliationCard(s.reconciliation ?? null));
   view.append(latestInvoices());
+  if ("tables" in s) view.append(storageCard(s));
   // Whatever else /stats reports (alerts, tables, last prune, fields added later), generically.
   const rest = Object.keys(s).filter((k) => !KNOWN.includes(k));
   if (rest.length > 0) view.append(el("div", { class: "cols" }, ...rest.map((k) => section(humanKey(k), value(s[k])))));
@@ -63,6 +71,23 @@ function healthCard(h: Health): HTMLElement {
     errors.length > 0 ? el("div", { class: "notice error", role: "alert" }, el("strong", null, "Errors"), list(errors)) : null,
     warnings.length > 0 ? el("div", { class: "notice warn" }, el("strong", null, "Warnings"), list(warnings)) : null,
     el("details", null, el("summary", null, "Configuration"), kv(rest)),
+  );
+}
+
+/** D1's size, rows per table, and retention's last prune. */
+function storageCard(s: Stats): HTMLElement {
+  const bytes = typeof s.database_bytes === "number" ? s.database_bytes : null;
+  const size =
+    bytes === null ? "unknown" : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return section(
+    "Storage",
+    el("p", { class: "big" }, el("span", { class: "muted" }, "D1: "), size),
+    el(
+      "div",
+      { class: "cols" },
+      el("div", null, el("h3", null, "Rows"), value(s.tables)),
+      el("div", null, el("h3", null, "Retention"), value(s.retention)),
+    ),
   );
 }
 
