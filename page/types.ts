@@ -59,6 +59,7 @@ export interface Health {
 }
 
 export interface Reconciliation {
+  configured?: boolean;
   last_run_at: string | null;
   last_success_at: string | null;
   last_error: string | null;

@@ -104,9 +104,11 @@ function counts(byKey: Record<string, number> | undefined, link?: (k: string) =>
 }
 
 function reconciliationCard(r: Stats["reconciliation"]): HTMLElement {
-  if (!r) return section("Reconciliation", el("p", { class: "muted" }, "Not configured."));
+  if (!r || r.configured === false) {
+    return section("Reconciliation", el("p", { class: "muted" }, "Not configured: set CRYPTOCLOUD_API_KEY to turn it on."));
+  }
   const out = notice();
-  const { last_run_at, last_success_at, last_error, recovered_total, ...rest } = r;
+  const { last_run_at, last_success_at, last_error, recovered_total, configured: _configured, ...rest } = r;
   return section(
     "Reconciliation",
     last_error ? el("div", { class: "notice error" }, el("strong", null, "Last error: "), last_error) : null,

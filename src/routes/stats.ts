@@ -33,18 +33,17 @@ stats.get("/", async (c) => {
     oldest_pending_delivery_age_seconds: age,
     deliveries_enqueue_failed: backlog.enqueueFailed,
     confirmation: { waiting_over_an_hour: held.waiting, retries_exhausted: held.exhausted, unconfirmed: held.unconfirmed },
-    reconciliation: config.apiKey
-      ? {
-          enabled: config.reconcile.intervalMinutes > 0,
-          interval_minutes: config.reconcile.intervalMinutes,
-          last_run_at: reconcileJob?.last_run_at ?? null,
-          last_success_at: reconcileJob?.last_success_at ?? null,
-          last_error: reconcileJob?.last_error ?? null,
-          recovered_total: reconcileJob?.total ?? 0,
-          in_progress: reconcileJob?.cursor_json != null && !reconcileJob.last_error,
-          last_result: result(reconcileJob),
-        }
-      : null,
+    reconciliation: {
+      configured: config.apiKey !== null, // CRYPTOCLOUD_API_KEY is set: POST /reconcile works
+      enabled: config.apiKey !== null && config.reconcile.intervalMinutes > 0, // and the cron runs it
+      interval_minutes: config.reconcile.intervalMinutes,
+      last_run_at: reconcileJob?.last_run_at ?? null,
+      last_success_at: reconcileJob?.last_success_at ?? null,
+      last_error: reconcileJob?.last_error ?? null,
+      recovered_total: reconcileJob?.total ?? 0,
+      in_progress: reconcileJob?.cursor_json != null && !reconcileJob.last_error,
+      last_result: result(reconcileJob),
+    },
     alerts: { destinations: config.alerts.urls.length, ...alerts },
     tables: sizes.rows,
     database_bytes: sizes.database_bytes,

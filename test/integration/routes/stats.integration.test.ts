@@ -37,7 +37,14 @@ describe("GET /stats", () => {
 
   it("shows reconciliation (when configured), alerts, table sizes, the database size and the last prune", async () => {
     const body = (await (await call(api("/stats"), { CRYPTOCLOUD_API_KEY: "k" })).json()) as Record<string, unknown>;
-    expect(body.reconciliation).toMatchObject({ last_run_at: null, last_success_at: null, last_error: null, recovered_total: 0 });
+    expect(body.reconciliation).toMatchObject({
+      configured: true,
+      enabled: true,
+      last_run_at: null,
+      last_success_at: null,
+      last_error: null,
+      recovered_total: 0,
+    });
     expect(body.alerts).toMatchObject({ sent: expect.any(Number), failed: expect.any(Number), last_error: null });
     expect(body.tables).toMatchObject({
       invoices: expect.any(Number),
@@ -46,6 +53,9 @@ describe("GET /stats", () => {
     });
     expect(body.database_bytes).toBeGreaterThan(0);
     expect(body.retention).toMatchObject({ days: 90, last_prune_at: null });
-    expect(((await (await call(api("/stats"))).json()) as Record<string, unknown>).reconciliation).toBeNull();
+    expect(((await (await call(api("/stats"))).json()) as Record<string, unknown>).reconciliation).toMatchObject({
+      configured: false,
+      enabled: false,
+    });
   });
 });
