@@ -65,41 +65,41 @@ class Problems {
   }
 }
 
-function bool(env: Env, name: string, affects: Feature, p: Problems): boolean {
+function bool(env: Env, name: string, affects: Feature, problems: Problems): boolean {
   const v = str(env, name).toLowerCase();
   if (v === "" || v === "false" || v === "0") return false;
   if (v === "true" || v === "1") return true;
-  p.error("not_boolean", name, affects, "must be true or false");
+  problems.error("not_boolean", name, affects, "must be true or false");
   return false;
 }
 
-function int(env: Env, name: string, affects: Feature, range: { min: number; max: number; fallback: number }, p: Problems): number {
+function int(env: Env, name: string, affects: Feature, range: { min: number; max: number; fallback: number }, problems: Problems): number {
   const raw = str(env, name);
   if (raw === "") return range.fallback;
   const n = Number(raw);
   if (/^\d+$/.test(raw) && n >= range.min && n <= range.max) return n;
-  p.error("out_of_range", name, affects, `must be a whole number from ${range.min} to ${range.max}`);
+  problems.error("out_of_range", name, affects, `must be a whole number from ${range.min} to ${range.max}`);
   return range.fallback;
 }
 
-function urls(env: Env, name: string, affects: Feature, allowPrivate: boolean, p: Problems): string[] {
+function urls(env: Env, name: string, affects: Feature, allowPrivate: boolean, problems: Problems): string[] {
   const out: string[] = [];
   for (const raw of list(env, name)) {
     const checked = checkDestination(raw, allowPrivate);
     if (checked.ok) out.push(checked.value);
-    else p.error("invalid_url", name, affects, checked.error);
+    else problems.error("invalid_url", name, affects, checked.error);
   }
   return out;
 }
 
 /** ALERT_URL entries: a URL, or `slack:` / `discord:` / `telegram:` / `generic:` and a URL. The prefix is kept. */
-function alertUrls(env: Env, allowPrivate: boolean, p: Problems): string[] {
+function alertUrls(env: Env, allowPrivate: boolean, problems: Problems): string[] {
   const out: string[] = [];
   for (const raw of list(env, "ALERT_URL")) {
     const { format, url } = alertTarget(raw);
     const checked = checkDestination(url, allowPrivate);
     if (checked.ok) out.push(url === raw ? checked.value : `${format}:${checked.value}`);
-    else p.error("invalid_url", "ALERT_URL", "alerts", checked.error);
+    else problems.error("invalid_url", "ALERT_URL", "alerts", checked.error);
   }
   return out;
 }
@@ -114,11 +114,11 @@ function whsecBytes(secret: string): number {
   }
 }
 
-function retryDelays(env: Env, p: Problems): number[] {
+function retryDelays(env: Env, problems: Problems): number[] {
   const parts = list(env, "FORWARD_RETRY_DELAYS");
   if (parts.length === 0) return DEFAULT_RETRY_DELAYS;
   if (parts.length > 50 || !parts.every((x) => /^\d+$/.test(x) && Number(x) <= QUEUE_MAX_DELAY_SECONDS)) {
-    p.error(
+    problems.error(
       "invalid_delays",
       "FORWARD_RETRY_DELAYS",
       "forwarding",
@@ -130,54 +130,61 @@ function retryDelays(env: Env, p: Problems): number[] {
 }
 
 export function parseConfig(env: Env): Config {
-  const p = new Problems();
+  const problems = new Problems();
 
   const secretKeys = list(env, "CRYPTOCLOUD_SECRET_KEY");
-  if (secretKeys.length === 0) p.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
+  if (secretKeys.length === 0) problems.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
   if (secretKeys.some((k) => JWT_LIKE.test(k))) {
-    p.error("looks_like_api_key", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "looks like the API KEY (a JWT); use the project's SECRET KEY");
+    problems.error(
+      "looks_like_api_key",
+      "CRYPTOCLOUD_SECRET_KEY",
+      "postbacks",
+      "looks like the API KEY (a JWT); use the project's SECRET KEY",
+    );
   }
 
   const apiToken = str(env, "API_TOKEN") || null;
-  if (!apiToken) p.warn("missing", "API_TOKEN", "read_api", "is not set: the read API answers 500");
-  else if (apiToken.length < 16) p.warn("too_short", "API_TOKEN", "read_api", "is shorter than 16 characters");
+  if (!apiToken) problems.warn("missing", "API_TOKEN", "read_api", "is not set: the read API answers 500");
+  else if (apiToken.length < 16) problems.warn("too_short", "API_TOKEN", "read_api", "is shorter than 16 characters");
 
-  const allowPrivate = bool(env, "FORWARD_ALLOW_PRIVATE", "forwarding", p);
-  const forwardUrls = urls(env, "FORWARD_URL", "forwarding", allowPrivate, p);
+  const allowPrivate = bool(env, "FORWARD_ALLOW_PRIVATE", "forwarding", problems);
+  const forwardUrls = urls(env, "FORWARD_URL", "forwarding", allowPrivate, problems);
   const secrets = list(env, "FORWARD_SECRET");
   if (secrets.some((s) => whsecBytes(s) < 24 || whsecBytes(s) > 64)) {
-    p.error("invalid_secret", "FORWARD_SECRET", "forwarding", "must be whsec_ followed by base64 of 24 to 64 bytes");
+    problems.error("invalid_secret", "FORWARD_SECRET", "forwarding", "must be whsec_ followed by base64 of 24 to 64 bytes");
   }
-  if (forwardUrls.length > 0 && secrets.length === 0) p.error("missing", "FORWARD_SECRET", "forwarding", "is not set but FORWARD_URL is");
-  const delays = retryDelays(env, p);
-  const timeoutMs = int(env, "FORWARD_TIMEOUT_MS", "forwarding", { min: 100, max: 120000, fallback: 15000 }, p);
+  if (forwardUrls.length > 0 && secrets.length === 0)
+    problems.error("missing", "FORWARD_SECRET", "forwarding", "is not set but FORWARD_URL is");
+  const delays = retryDelays(env, problems);
+  const timeoutMs = int(env, "FORWARD_TIMEOUT_MS", "forwarding", { min: 100, max: 120000, fallback: 15000 }, problems);
 
   const apiUrl = (str(env, "CRYPTOCLOUD_API_URL") || "https://api.cryptocloud.plus").replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(apiUrl)) p.error("invalid_url", "CRYPTOCLOUD_API_URL", "confirmation", "must be an http(s) URL");
+  if (!/^https?:\/\//.test(apiUrl)) problems.error("invalid_url", "CRYPTOCLOUD_API_URL", "confirmation", "must be an http(s) URL");
   const apiKey = str(env, "CRYPTOCLOUD_API_KEY") || null;
 
-  const intervalMinutes = int(env, "RECONCILE_INTERVAL_MINUTES", "reconciliation", { min: 0, max: 1440, fallback: 10 }, p);
-  const lookbackDays = int(env, "RECONCILE_LOOKBACK_DAYS", "reconciliation", { min: 1, max: 31, fallback: 2 }, p);
+  const intervalMinutes = int(env, "RECONCILE_INTERVAL_MINUTES", "reconciliation", { min: 0, max: 1440, fallback: 10 }, problems);
+  const lookbackDays = int(env, "RECONCILE_LOOKBACK_DAYS", "reconciliation", { min: 1, max: 31, fallback: 2 }, problems);
   const projectIds = list(env, "CRYPTOCLOUD_PROJECT_ID");
   if (projectIds.some((id) => !/^[\w-]{1,64}$/.test(id))) {
-    p.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
+    problems.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
   }
 
-  const alertDestinations = alertUrls(env, allowPrivate, p);
+  const alertDestinations = alertUrls(env, allowPrivate, problems);
   if (alertDestinations.some((u) => alertFormat(u) === "generic") && secrets.length === 0) {
-    p.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
+    problems.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
   }
-  const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, p);
-  const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, p);
+  const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, problems);
+  const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
   const queues = {
     deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",
     deadLetters: str(env, "DEAD_LETTER_QUEUE") || "cryptocloud-postback-deliveries-dlq",
   };
-  if (queues.deliveries === queues.deadLetters) p.error("same_queue", "DEAD_LETTER_QUEUE", "queues", "must differ from DELIVERY_QUEUE");
-  const rejectTestMode = bool(env, "REJECT_TEST_MODE", "forwarding", p);
+  if (queues.deliveries === queues.deadLetters)
+    problems.error("same_queue", "DEAD_LETTER_QUEUE", "queues", "must differ from DELIVERY_QUEUE");
+  const rejectTestMode = bool(env, "REJECT_TEST_MODE", "forwarding", problems);
 
   // A broken forwarding config forwards nowhere (postbacks are still recorded); /health says why.
-  const usable = secrets.length > 0 && !p.affect("forwarding");
+  const usable = secrets.length > 0 && !problems.affect("forwarding");
   return {
     secretKeys,
     apiToken,
@@ -187,12 +194,12 @@ export function parseConfig(env: Env): Config {
     apiUrl,
     // A feature whose variables are wrong stays off (and /health says why) rather than running on a
     // guess: no reconciliation on a default interval, no deletes on a default retention.
-    reconcile: { intervalMinutes: p.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
-    alerts: { urls: p.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
-    retentionDays: p.affect("retention") ? 0 : retentionDays,
+    reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
+    alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
+    retentionDays: problems.affect("retention") ? 0 : retentionDays,
     queues,
-    errors: p.errors,
-    warnings: p.warnings,
+    errors: problems.errors,
+    warnings: problems.warnings,
   };
 }
 

@@ -1,10 +1,10 @@
 const encoder = new TextEncoder();
 
 /** Compares two secrets in constant time: both are hashed first, so lengths never leak either. */
-export async function secretsEqual(a: string, b: string): Promise<boolean> {
+export async function secretsEqual(left: string, right: string): Promise<boolean> {
   const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+    crypto.subtle.digest("SHA-256", encoder.encode(left)),
+    crypto.subtle.digest("SHA-256", encoder.encode(right)),
   ]);
   const xa = new Uint8Array(x);
   const ya = new Uint8Array(y);

@@ -45,14 +45,14 @@ export async function verifyToken(
   return err({ reason: "bad_signature" });
 }
 
-function classify(e: unknown, now: Date): TokenFailure {
-  if (e instanceof errors.JWSSignatureVerificationFailed) return { reason: "bad_signature" };
-  if (e instanceof errors.JOSEAlgNotAllowed) return { reason: "alg_not_allowed" };
-  if (e instanceof errors.JWTExpired) {
-    const exp = typeof e.payload.exp === "number" ? e.payload.exp : 0;
+function classify(error: unknown, now: Date): TokenFailure {
+  if (error instanceof errors.JWSSignatureVerificationFailed) return { reason: "bad_signature" };
+  if (error instanceof errors.JOSEAlgNotAllowed) return { reason: "alg_not_allowed" };
+  if (error instanceof errors.JWTExpired) {
+    const exp = typeof error.payload.exp === "number" ? error.payload.exp : 0;
     return { reason: "expired", exp, now: Math.floor(now.getTime() / 1000) };
   }
-  if (e instanceof errors.JWTClaimValidationFailed && e.claim === "exp") return { reason: "missing_exp" };
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") return { reason: "missing_exp" };
   return { reason: "malformed" };
 }
 

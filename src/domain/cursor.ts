@@ -11,9 +11,9 @@ export const encodeCursor = (c: Cursor): string =>
     .replace(/=+$/, "");
 
 /** Null when the cursor is not one we issued. */
-export function decodeCursor(s: string): Cursor | null {
+export function decodeCursor(text: string): Cursor | null {
   try {
-    const v: unknown = JSON.parse(atob(s.replaceAll("-", "+").replaceAll("_", "/")));
+    const v: unknown = JSON.parse(atob(text.replaceAll("-", "+").replaceAll("_", "/")));
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") {
       return { at: v[0], id: v[1] };
     }

@@ -88,9 +88,9 @@ function parseIPv6(host: string): number[] | null {
 
 const embeddedV4 = (hi: number, lo: number): number[] => [hi >> 8, hi & 255, lo >> 8, lo & 255];
 
-function isPrivateIPv6(g: number[]): boolean {
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+function isPrivateIPv6(groups: number[]): boolean {
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  const zeroTo = (n: number) => groups.slice(0, n).every((x) => x === 0);
   if (zeroTo(6)) return true; // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
   if (zeroTo(5) && g5 === 0xffff) return isPrivateIPv4(embeddedV4(g6, g7)); // IPv4-mapped
   if (zeroTo(4) && g4 === 0xffff && g5 === 0) return isPrivateIPv4(embeddedV4(g6, g7)); // IPv4-translated

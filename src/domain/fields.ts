@@ -7,6 +7,11 @@ export type RawValue = string | JsonNumber | boolean | null | RawObject | unknow
 export type RawObject = { [key: string]: RawValue };
 export type RawFields = Map<string, RawValue>;
 
+const POSTBACK_FIELDS = new Set(["status", "invoice_id", "amount_crypto", "currency", "order_id", "token", "invoice_info"]);
+
+/** A field name fit for an error the caller sees: one of ours, never a name the caller made up. */
+const fieldName = (key: string): string => (POSTBACK_FIELDS.has(key) ? key : "(a field this Worker does not read)");
+
 /** Fields of an `application/json` body. The top level must be an object. */
 export function fieldsFromJson(text: string): Result<RawFields, AppError> {
   let parsed: unknown;
@@ -19,7 +24,7 @@ export function fieldsFromJson(text: string): Result<RawFields, AppError> {
     return err({ code: "malformed_body", reason: "JSON body is not an object" });
   }
   const repeated = duplicateKey(text);
-  if (repeated !== null) return err({ code: "invalid_field", field: repeated.slice(0, 64), reason: "the key is repeated" });
+  if (repeated !== null) return err({ code: "invalid_field", field: fieldName(repeated), reason: "the key is repeated" });
   if (hasLoneSurrogate(parsed)) return err({ code: "malformed_body", reason: "a string is not valid Unicode (lone surrogate)" });
   return ok(new Map(Object.entries(parsed as RawObject)));
 }
@@ -32,12 +37,12 @@ export function fieldsFromForm(entries: Iterable<[string, unknown]>): Result<Raw
   const fields: RawFields = new Map();
   for (const [key, value] of entries) {
     if (typeof value !== "string") {
-      return err({ code: "invalid_field", field: key, reason: "file uploads are not accepted" });
+      return err({ code: "invalid_field", field: fieldName(key), reason: "file uploads are not accepted" });
     }
     // The decoder turned invalid UTF-8 into U+FFFD; no real postback carries one.
     if (value.includes("\uFFFD") || key.includes("\uFFFD")) return err({ code: "malformed_body", reason: "a value is not valid UTF-8" });
     if (fields.has(key)) {
-      return err({ code: "invalid_field", field: key, reason: "the field is repeated" });
+      return err({ code: "invalid_field", field: fieldName(key), reason: "the field is repeated" });
     }
     fields.set(key, value);
   }

@@ -35,37 +35,42 @@ export interface PlanOptions {
 }
 
 /** Decides what a verified postback records and forwards. Pure: the clock is passed in. */
-export function planPostback(p: Postback, options: PlanOptions, now: Date): LedgerEntry {
+export function planPostback(postback: Postback, options: PlanOptions, now: Date): LedgerEntry {
   const held = options.confirmWithApi;
-  const status: InvoiceStatus = held ? "pending_confirmation" : p.status;
+  const status: InvoiceStatus = held ? "pending_confirmation" : postback.status;
   const event = held
     ? null
     : buildEvent(
         {
-          invoice_id: p.invoiceId,
-          invoice_uuid: `INV-${p.invoiceId}`,
-          order_id: p.orderId,
-          status: p.status,
-          amount_crypto: p.amountCrypto,
-          currency: p.currency,
-          test_mode: p.testMode,
+          invoice_id: postback.invoiceId,
+          invoice_uuid: `INV-${postback.invoiceId}`,
+          order_id: postback.orderId,
+          status: postback.status,
+          amount_crypto: postback.amountCrypto,
+          currency: postback.currency,
+          test_mode: postback.testMode,
           confirmed: false,
           received_at: now.toISOString(),
         },
         now,
       );
-  const notForwarded = event ? skipReason(options.rejectTestMode, p.testMode) : null;
+  const notForwarded = event ? skipReason(options.rejectTestMode, postback.testMode) : null;
   return {
-    invoiceId: p.invoiceId,
+    invoiceId: postback.invoiceId,
     status,
     statusRank: STATUS_RANK[status],
-    amountCrypto: p.amountCrypto,
-    currency: p.currency,
-    orderId: p.orderId,
-    testMode: fromBool(p.testMode),
+    amountCrypto: postback.amountCrypto,
+    currency: postback.currency,
+    orderId: postback.orderId,
+    testMode: fromBool(postback.testMode),
     detailJson: held ? JSON.stringify({ confirmation: { state: "pending" } }) : null,
     notForwarded,
-    receipt: { contentType: options.contentType, apiVersion: p.apiVersion, assertedStatus: p.status, requestId: options.requestId },
+    receipt: {
+      contentType: options.contentType,
+      apiVersion: postback.apiVersion,
+      assertedStatus: postback.status,
+      requestId: options.requestId,
+    },
     event,
     destinations: event && !notForwarded ? [...options.destinations] : [],
     confirm: held,

@@ -69,11 +69,11 @@ export function readListPage(httpStatus: number, body: string): Result<Result<Ap
  * the next request, or null when the listing is complete. Stops at a short page or a page that adds
  * nothing new; a full first page followed by an empty one is asked once more with the other reading.
  */
-export function afterPage(c: ListCursor, count: number, fresh: number): ListCursor | null {
-  if (c.mode === "probe") return count > 0 && fresh > 0 ? { ...c, mode: "end", offset: c.offset + PAGE_SIZE } : null;
-  if (count === 0 && c.mode === "count" && c.offset === PAGE_SIZE) return { ...c, mode: "probe" };
+export function afterPage(cursor: ListCursor, count: number, fresh: number): ListCursor | null {
+  if (cursor.mode === "probe") return count > 0 && fresh > 0 ? { ...cursor, mode: "end", offset: cursor.offset + PAGE_SIZE } : null;
+  if (count === 0 && cursor.mode === "count" && cursor.offset === PAGE_SIZE) return { ...cursor, mode: "probe" };
   if (count < PAGE_SIZE || fresh === 0) return null;
-  return { ...c, offset: c.offset + PAGE_SIZE };
+  return { ...cursor, offset: cursor.offset + PAGE_SIZE };
 }
 
 export type ItemVerdict = { kind: "candidate"; invoice: ApiInvoice } | { kind: "ignored"; reason: string };

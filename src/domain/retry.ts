@@ -11,13 +11,13 @@ export type Decision =
   | { next: "retry"; delaySeconds: number; errorClass: string }
   | { next: "exhausted"; errorClass: string };
 
-export function errorClass(o: AttemptOutcome): string | null {
-  if (o.kind !== "response") return o.kind;
-  if (o.status >= 200 && o.status < 300) return null;
-  if (o.status === 410) return "gone";
-  if (o.status >= 300 && o.status < 400) return "redirect";
-  if (o.status === 429) return "rate_limited";
-  return o.status >= 500 ? "http_5xx" : "http_4xx";
+export function errorClass(outcome: AttemptOutcome): string | null {
+  if (outcome.kind !== "response") return outcome.kind;
+  if (outcome.status >= 200 && outcome.status < 300) return null;
+  if (outcome.status === 410) return "gone";
+  if (outcome.status >= 300 && outcome.status < 400) return "redirect";
+  if (outcome.status === 429) return "rate_limited";
+  return outcome.status >= 500 ? "http_5xx" : "http_4xx";
 }
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), or null. */
@@ -37,13 +37,13 @@ export const jitter = (delay: number, random: number): number => Math.max(0, Mat
  * for this event, anything else retries on the schedule until it runs out. Retry-After wins over
  * the schedule, up to the queue's maximum delay.
  */
-export function decide(o: AttemptOutcome, attempt: number, delays: readonly number[], now: Date, random: number): Decision {
-  const cls = errorClass(o);
+export function decide(outcome: AttemptOutcome, attempt: number, delays: readonly number[], now: Date, random: number): Decision {
+  const cls = errorClass(outcome);
   if (cls === null) return { next: "delivered" };
   if (cls === "gone") return { next: "failed", reason: "gone" };
   const scheduled = delays[attempt - 1];
   if (scheduled === undefined) return { next: "exhausted", errorClass: cls };
-  const retryAfter = o.kind === "response" ? parseRetryAfter(o.retryAfter, now) : null;
+  const retryAfter = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, now) : null;
   const delaySeconds = retryAfter !== null ? Math.min(retryAfter, QUEUE_MAX_DELAY_SECONDS) : jitter(scheduled, random);
   return { next: "retry", delaySeconds: Math.min(delaySeconds, QUEUE_MAX_DELAY_SECONDS), errorClass: cls };
 }

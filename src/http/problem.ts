@@ -11,22 +11,22 @@ export interface Problem {
  * The only place an AppError becomes HTTP. Details say what to fix; they never echo a token, a
  * secret or a submitted value. The tagged fields of the error go to the logs instead.
  */
-export function toProblem(e: AppError): Problem {
-  switch (e.code) {
+export function toProblem(error: AppError): Problem {
+  switch (error.code) {
     case "not_configured":
       return {
         status: 500,
         title: "Not configured",
-        detail: `${e.missing} is not set on this Worker. See the README's Configuration section.`,
+        detail: `${error.missing} is not set on this Worker. See the README's Configuration section.`,
       };
     case "malformed_body":
       return {
         status: 400,
         title: "Malformed body",
-        detail: `The body could not be read (${e.reason}). Send the postback as form fields or a JSON object.`,
+        detail: `The body could not be read (${error.reason}). Send the postback as form fields or a JSON object.`,
       };
     case "invalid_field":
-      return { status: 400, title: "Invalid field", detail: `The field "${e.field}" is missing or invalid: ${e.reason}.` };
+      return { status: 400, title: "Invalid field", detail: `The field "${error.field}" is missing or invalid: ${error.reason}.` };
     case "invalid_token":
       return {
         status: 401,
@@ -45,9 +45,9 @@ export function toProblem(e: AppError): Problem {
     case "not_found":
       return { status: 404, title: "Not found", detail: "No such resource." };
     case "method_not_allowed":
-      return { status: 405, title: "Method not allowed", detail: `Use ${e.allow}.`, headers: { allow: e.allow } };
+      return { status: 405, title: "Method not allowed", detail: `Use ${error.allow}.`, headers: { allow: error.allow } };
     case "payload_too_large":
-      return { status: 413, title: "Payload too large", detail: `The body is larger than ${e.limit} bytes.` };
+      return { status: 413, title: "Payload too large", detail: `The body is larger than ${error.limit} bytes.` };
     case "unsupported_media_type":
       return {
         status: 415,
@@ -55,24 +55,24 @@ export function toProblem(e: AppError): Problem {
         detail: "Send application/x-www-form-urlencoded, multipart/form-data or application/json.",
       };
     case "invalid_query": {
-      const what = { invalid: "is invalid", required: "is required", unknown: "is not a parameter of this route" }[e.problem];
-      return { status: 400, title: "Invalid query", detail: `The query parameter "${e.field}" ${what}.` };
+      const what = { invalid: "is invalid", required: "is required", unknown: "is not a parameter of this route" }[error.problem];
+      return { status: 400, title: "Invalid query", detail: `The query parameter "${error.field}" ${what}.` };
     }
     case "not_enabled":
       return {
         status: 409,
         title: "Not enabled",
-        detail: `${e.feature} needs ${e.variable}, which is not set or not usable. See GET /health and the README's Configuration section.`,
+        detail: `${error.feature} needs ${error.variable}, which is not set or not usable. See GET /health and the README's Configuration section.`,
       };
     case "job_running":
       return {
         status: 409,
         title: "Already running",
-        detail: `A ${e.job} run is in progress; try again in a few minutes.`,
+        detail: `A ${error.job} run is in progress; try again in a few minutes.`,
         headers: { "retry-after": "60" },
       };
     case "upstream_failed":
-      return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${e.reason}.` };
+      return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${error.reason}.` };
     case "rate_limited":
       return { status: 429, title: "Too many requests", detail: "Slow down and retry later.", headers: { "retry-after": "10" } };
     case "store_unavailable":
@@ -87,14 +87,14 @@ export function toProblem(e: AppError): Problem {
   }
 }
 
-export function problemResponse(e: AppError, requestId: string): Response {
-  const p = toProblem(e);
+export function problemResponse(error: AppError, requestId: string): Response {
+  const p = toProblem(error);
   const body = {
-    type: `urn:cryptocloud-postback:problem:${e.code}`,
+    type: `urn:cryptocloud-postback:problem:${error.code}`,
     title: p.title,
     status: p.status,
     detail: p.detail,
-    code: e.code,
+    code: error.code,
     request_id: requestId,
   };
   return new Response(JSON.stringify(body), {

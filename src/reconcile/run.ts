@@ -45,18 +45,19 @@ export const MULTIPLE_PROJECTS = "reconcile_multiple_projects";
  * by page, records the paid ones the Worker never heard of, and stops at the first API failure.
  * Returns null when it is not due or another run holds the job.
  */
-export async function reconcile(env: Env, now: Date, o: { force: boolean; since: Date | null }): Promise<ReconcileResult | null> {
+export async function reconcile(env: Env, now: Date, options: { force: boolean; since: Date | null }): Promise<ReconcileResult | null> {
   const config = getConfig(env);
   const { intervalMinutes, lookbackDays } = config.reconcile;
-  if (!config.apiKey || (!o.force && intervalMinutes === 0)) return null;
+  if (!config.apiKey || (!options.force && intervalMinutes === 0)) return null;
   const lease = await claimJob(env.DB, "reconcile", now, {
     dueBefore: new Date(now.getTime() - intervalMinutes * 60_000),
     leaseMs: LEASE_MS,
-    force: o.force,
+    force: options.force,
   });
   if (!lease) return null;
-  const resume = !o.force && lease.job.cursor_json && !lease.job.last_error ? (JSON.parse(lease.job.cursor_json) as ListCursor) : null;
-  const start = resume ?? firstCursor(listWindow(now, o.since ? { since: o.since } : { lookbackDays }));
+  const resume =
+    !options.force && lease.job.cursor_json && !lease.job.last_error ? (JSON.parse(lease.job.cursor_json) as ListCursor) : null;
+  const start = resume ?? firstCursor(listWindow(now, options.since ? { since: options.since } : { lookbackDays }));
   return runPages(env, lease, start, now);
 }
 

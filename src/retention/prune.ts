@@ -22,9 +22,9 @@ export interface PruneResult {
 export async function prune(
   env: Env,
   now: Date,
-  o: { force?: boolean; batchRows?: number; maxStatements?: number } = {},
+  options: { force?: boolean; batchRows?: number; maxStatements?: number } = {},
 ): Promise<PruneResult | null> {
-  const { force = false, batchRows = PRUNE_BATCH_ROWS, maxStatements = PRUNE_MAX_STATEMENTS } = o;
+  const { force = false, batchRows = PRUNE_BATCH_ROWS, maxStatements = PRUNE_MAX_STATEMENTS } = options;
   const days = getConfig(env).retentionDays;
   if (days === 0) return null;
   const lease = await claimJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });

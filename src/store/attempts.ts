@@ -54,7 +54,7 @@ const fence = (d: LeasedDelivery["delivery"], state: DeliveryState): Condition =
 export async function recordAttempt(
   db: D1Database,
   leased: LeasedDelivery,
-  a: AttemptRecord,
+  attempt: AttemptRecord,
   decision: Decision,
   now: Date,
 ): Promise<{ applied: boolean }> {
@@ -114,7 +114,16 @@ export async function recordAttempt(
         `INSERT INTO delivery_attempts (delivery_id, round, attempt, started_at, status_code, error_class, latency_ms, response_body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING`,
       )
-      .bind(d.id, d.round, d.attempt_count, a.startedAt.toISOString(), a.statusCode, a.errorClass, a.latencyMs, a.responseBody),
+      .bind(
+        d.id,
+        d.round,
+        d.attempt_count,
+        attempt.startedAt.toISOString(),
+        attempt.statusCode,
+        attempt.errorClass,
+        attempt.latencyMs,
+        attempt.responseBody,
+      ),
     db
       .prepare(
         `UPDATE deliveries SET state = ?2, next_attempt_at = ?3, lease_until = NULL, last_error = ?4, updated_at = ?5

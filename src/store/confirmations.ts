@@ -134,7 +134,7 @@ export async function recordConfirmationRetry(
 export async function rearmStuckConfirmations(
   db: D1Database,
   now: Date,
-  o: { everyMs: number; maxRechecks: number; limit: number },
+  options: { everyMs: number; maxRechecks: number; limit: number },
 ): Promise<string[]> {
   const at = now.toISOString();
   const { results } = await db
@@ -147,7 +147,7 @@ export async function rearmStuckConfirmations(
          ORDER BY c.updated_at LIMIT ?4)
        RETURNING invoice_id`,
     )
-    .bind(at, new Date(now.getTime() - o.everyMs).toISOString(), o.maxRechecks, o.limit)
+    .bind(at, new Date(now.getTime() - options.everyMs).toISOString(), options.maxRechecks, options.limit)
     .all<{ invoice_id: string }>();
   return results.map((r) => r.invoice_id);
 }

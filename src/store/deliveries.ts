@@ -120,7 +120,7 @@ export async function getDelivery(db: D1Database, id: string): Promise<{ deliver
 
 export async function listDeliveries(
   db: D1Database,
-  q: { state: DeliveryState | null; limit: number; cursor: Cursor | null },
+  query: { state: DeliveryState | null; limit: number; cursor: Cursor | null },
 ): Promise<{ rows: DeliveryRow[]; next: string | null }> {
   const { results } = await db
     .prepare(
@@ -128,9 +128,9 @@ export async function listDeliveries(
          AND (?2 IS NULL OR (d.created_at, d.id) < (?2, ?3))
        ORDER BY d.created_at DESC, d.id DESC LIMIT ?4`,
     )
-    .bind(q.state, q.cursor?.at ?? null, q.cursor?.id ?? null, q.limit + 1)
+    .bind(query.state, query.cursor?.at ?? null, query.cursor?.id ?? null, query.limit + 1)
     .all<DeliveryRow>();
-  const rows = results.slice(0, q.limit);
+  const rows = results.slice(0, query.limit);
   const last = rows[rows.length - 1];
-  return { rows, next: results.length > q.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
+  return { rows, next: results.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
 }

@@ -14,8 +14,8 @@ export interface InvoiceQuery {
 }
 
 /** Newest first, by (first_received_at, invoice_id): a stable key, so pages never skip or repeat. */
-export async function listInvoices(db: D1Database, q: InvoiceQuery): Promise<{ rows: InvoiceRow[]; next: string | null }> {
-  const after = q.cursor;
+export async function listInvoices(db: D1Database, query: InvoiceQuery): Promise<{ rows: InvoiceRow[]; next: string | null }> {
+  const after = query.cursor;
   const { results } = await db
     .prepare(
       `SELECT * FROM invoices
@@ -24,11 +24,11 @@ export async function listInvoices(db: D1Database, q: InvoiceQuery): Promise<{ r
          AND (?6 IS NULL OR order_id = ?6)
        ORDER BY first_received_at DESC, invoice_id DESC LIMIT ?5`,
     )
-    .bind(q.status, q.since, after?.at ?? null, after?.id ?? null, q.limit + 1, q.orderId)
+    .bind(query.status, query.since, after?.at ?? null, after?.id ?? null, query.limit + 1, query.orderId)
     .all<InvoiceRow>();
-  const rows = results.slice(0, q.limit);
+  const rows = results.slice(0, query.limit);
   const last = rows[rows.length - 1];
-  const next = results.length > q.limit && last ? encodeCursor({ at: last.first_received_at, id: last.invoice_id }) : null;
+  const next = results.length > query.limit && last ? encodeCursor({ at: last.first_received_at, id: last.invoice_id }) : null;
   return { rows, next };
 }
 

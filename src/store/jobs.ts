@@ -28,7 +28,7 @@ export async function claimJob(
   db: D1Database,
   name: JobName,
   now: Date,
-  o: { dueBefore: Date; leaseMs: number; force: boolean },
+  options: { dueBefore: Date; leaseMs: number; force: boolean },
 ): Promise<JobLease | null> {
   const at = now.toISOString();
   const token = crypto.randomUUID();
@@ -41,7 +41,14 @@ export async function claimJob(
            AND (?6 = 1 OR (cursor_json IS NOT NULL AND last_error IS NULL) OR last_run_at IS NULL OR last_run_at <= ?5)
          RETURNING *`,
       )
-      .bind(name, new Date(now.getTime() + o.leaseMs).toISOString(), token, at, o.dueBefore.toISOString(), o.force ? 1 : 0),
+      .bind(
+        name,
+        new Date(now.getTime() + options.leaseMs).toISOString(),
+        token,
+        at,
+        options.dueBefore.toISOString(),
+        options.force ? 1 : 0,
+      ),
   ]);
   const job = claim?.results[0];
   return job ? { token, job } : null;

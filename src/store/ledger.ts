@@ -76,35 +76,46 @@ export const createdDeliveryIds = (results: D1Result<Record<string, unknown>>[],
   count === 0 ? [] : results.slice(-count).flatMap((r) => r.results.map((row) => String(row.id)));
 
 /** One postback is one D1 batch (one transaction, one round trip). */
-export async function recordPostback(db: D1Database, e: LedgerEntry, now: Date): Promise<LedgerResult> {
+export async function recordPostback(db: D1Database, entry: LedgerEntry, now: Date): Promise<LedgerResult> {
   const at = now.toISOString();
   const statements = [
     db
       .prepare(UPSERT_INVOICE)
-      .bind(e.invoiceId, e.status, e.statusRank, e.amountCrypto, e.currency, e.orderId, e.testMode, e.detailJson, at, e.notForwarded),
+      .bind(
+        entry.invoiceId,
+        entry.status,
+        entry.statusRank,
+        entry.amountCrypto,
+        entry.currency,
+        entry.orderId,
+        entry.testMode,
+        entry.detailJson,
+        at,
+        entry.notForwarded,
+      ),
     db
       .prepare(INSERT_RECEIPT)
       .bind(
-        e.invoiceId,
+        entry.invoiceId,
         at,
-        e.receipt.contentType,
-        e.receipt.apiVersion,
-        e.receipt.assertedStatus,
-        e.amountCrypto,
-        e.currency,
-        e.orderId,
-        e.testMode,
-        e.receipt.requestId,
+        entry.receipt.contentType,
+        entry.receipt.apiVersion,
+        entry.receipt.assertedStatus,
+        entry.amountCrypto,
+        entry.currency,
+        entry.orderId,
+        entry.testMode,
+        entry.receipt.requestId,
       ),
   ];
-  if (e.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(e.invoiceId, at));
+  if (entry.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(entry.invoiceId, at));
   const eventIndex = statements.length;
-  if (e.event) statements.push(...eventStatements(db, e.invoiceId, e.event, e.destinations, at));
+  if (entry.event) statements.push(...eventStatements(db, entry.invoiceId, entry.event, entry.destinations, at));
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
-  const deliveryIds = createdDeliveryIds(results, e.event ? e.destinations.length : 0);
-  const eventCreated = e.event !== null && (results[eventIndex]?.meta.changes ?? 0) > 0;
+  const deliveryIds = createdDeliveryIds(results, entry.event ? entry.destinations.length : 0);
+  const eventCreated = entry.event !== null && (results[eventIndex]?.meta.changes ?? 0) > 0;
   return { invoice, deliveryIds, changed: invoice.postback_count === 1 || eventCreated };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsFromForm, fieldsFromJson, type RawFields } from "../../../src/domain/fields";
+import { fieldsFromForm, fieldsFromJson, formPairs, type RawFields } from "../../../src/domain/fields";
 import { JsonNumber } from "../../../src/domain/json";
 import { normalizePostback } from "../../../src/domain/postback";
 
@@ -139,5 +139,30 @@ describe("fieldsFromForm", () => {
 describe("fieldsFromJson", () => {
   it.each(["[]", "1", '"x"', "null", "{", "{'a':1}"])("refuses %j", (body) => {
     expect(fieldsFromJson(body).ok).toBe(false);
+  });
+
+  it("names a repeated key when it is one of ours, and never echoes one the caller made up", () => {
+    const ours = fieldsFromJson('{"amount_crypto":"1","amount_crypto":"999"}');
+    expect(ours.ok ? null : ours.error).toEqual({ code: "invalid_field", field: "amount_crypto", reason: "the key is repeated" });
+    const theirs = fieldsFromJson('{"<img src=x>":1,"<img src=x>":2}');
+    expect(JSON.stringify(theirs)).not.toContain("<img");
+  });
+});
+
+describe("formPairs", () => {
+  it("decodes + and percent-escapes as URLSearchParams does", () => {
+    expect(formPairs("a=1+2&b=%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7&c=&d")).toEqual({
+      ok: true,
+      value: [
+        ["a", "1 2"],
+        ["b", "заказ"],
+        ["c", ""],
+        ["d", ""],
+      ],
+    });
+  });
+
+  it.each(["order_id=A%FFB", "order_id=%E0%A4", "order_id=100%"])("refuses %s, which is not valid percent-encoded UTF-8", (body) => {
+    expect(formPairs(body)).toMatchObject({ ok: false, error: { code: "malformed_body" } });
   });
 });
