@@ -37,6 +37,8 @@ export type ReconcileFailure = { code: "api_unauthorized" | "api_error" | "multi
 export type ReconcileResult = { ok: true; summary: ReconcileSummary } | { ok: false; failure: ReconcileFailure; summary: ReconcileSummary };
 
 const LEASE_MS = 15 * 60_000;
+/** Recovered invoices a run writes to KV itself (each a subrequest); the sweeper does the others. */
+const PROJECT_AT_ONCE = 50;
 const API_TIMEOUT_MS = 10_000;
 export const MULTIPLE_PROJECTS = "reconcile_multiple_projects";
 
@@ -131,6 +133,7 @@ async function recordPage(env: Env, items: Result<ApiInvoice, string>[], now: Da
   }
   const { invoices, deliveryIds } = await recordRecovered(env.DB, plans, now);
   summary.already_recorded += plans.length - invoices.length;
+  const projectNow = invoices.slice(0, Math.max(0, PROJECT_AT_ONCE - summary.recovered.length));
   for (const invoice of invoices) {
     summary.recovered.push(invoice.invoice_id);
     const { invoice_id, status, amount_crypto, currency, order_id, source } = invoice;
@@ -138,7 +141,8 @@ async function recordPage(env: Env, items: Result<ApiInvoice, string>[], now: Da
   }
   await Promise.allSettled([
     enqueueDeliveries(env.DELIVERIES, env.DB, deliveryIds, now),
-    ...invoices.map((i) => projectInvoice(env.INVOICES, i)),
+    // KV writes at once for the first few of a run; the sweeper projects the rest within minutes.
+    ...projectNow.map((i) => projectInvoice(env.INVOICES, i)),
   ]);
   return invoices.length;
 }
