@@ -89,11 +89,6 @@ export function summarize(kind: AlertKind, data: Data): string {
   }
 }
 
-export interface AlertRequest {
-  headers: Record<string, string>;
-  body: string;
-}
-
 /**
  * The body of one alert for one destination. `suppressed` is how many alerts of the same kind and
  * subject the cooldown held back before this one. Generic alerts are signed by the caller.
