@@ -20,7 +20,7 @@ import { fetchMerchantList } from "../net/cryptocloud";
 import { signalStatement } from "../store/alerts-signal";
 import { API_UNAUTHORIZED, API_UNAUTHORIZED_MESSAGE } from "../store/confirmations";
 import { clearHealthProblem, setHealthProblem } from "../store/health";
-import { claimJob, finishJobStatement, type JobLease, saveCursorStatement } from "../store/jobs";
+import { finishJobStatement, type JobLease, leaseJob, saveCursorStatement } from "../store/jobs";
 import { enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 import { recordRecovered } from "../store/reconcile";
@@ -51,7 +51,7 @@ export async function reconcile(env: Env, now: Date, options: { force: boolean; 
   const config = getConfig(env);
   const { intervalMinutes, lookbackDays } = config.reconcile;
   if (!config.apiKey || (!options.force && intervalMinutes === 0)) return null;
-  const lease = await claimJob(env.DB, "reconcile", now, {
+  const lease = await leaseJob(env.DB, "reconcile", now, {
     dueBefore: new Date(now.getTime() - intervalMinutes * 60_000),
     leaseMs: LEASE_MS,
     force: options.force,

@@ -1,6 +1,6 @@
 import { getConfig } from "../config";
 import { log } from "../log";
-import { claimJob, finishJobStatement } from "../store/jobs";
+import { finishJobStatement, leaseJob } from "../store/jobs";
 import { PRUNED_TABLES, pruneOnce } from "../store/retention";
 
 /** Each DELETE removes at most this many rows; a run makes at most this many DELETEs. */
@@ -27,7 +27,7 @@ export async function prune(
   const { force = false, batchRows = PRUNE_BATCH_ROWS, maxStatements = PRUNE_MAX_STATEMENTS } = options;
   const days = getConfig(env).retentionDays;
   if (days === 0) return null;
-  const lease = await claimJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });
+  const lease = await leaseJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });
   if (!lease) return null;
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const result: PruneResult = { removed: {}, statements: 0, more: false };

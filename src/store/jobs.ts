@@ -20,11 +20,11 @@ export interface JobLease {
 }
 
 /**
- * Claims the job for one run: nobody holds it, and either `force`, an unfinished run left a cursor
+ * Leases the job for one run: nobody holds it, and either `force`, an unfinished run left a cursor
  * (and did not fail: a failed run waits for its interval), or the last run started at or before `dueBefore`. The claim itself is the check (no read first),
  * so two isolates' crons in the same minute get one run between them.
  */
-export async function claimJob(
+export async function leaseJob(
   db: D1Database,
   name: JobName,
   now: Date,

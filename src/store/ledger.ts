@@ -36,9 +36,9 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
 
 // The event exists once per (invoice, status), and only for the status the invoice now has: a
 // stale `paid` after `overpaid` creates nothing. The UNIQUE key, not a prior SELECT, decides.
-const INSERT_EVENT = `
+const insertEvent = (also = "") => `
 INSERT INTO events (id, invoice_id, type, payload, created_at)
-SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT status FROM invoices WHERE invoice_id = ?2) = ?6
+SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT status FROM invoices WHERE invoice_id = ?2) = ?6${also}
 ON CONFLICT DO NOTHING`;
 
 // Every postback re-arms the invoice's confirmation: the API may know more than it did last time.
@@ -47,15 +47,20 @@ INSERT INTO confirmations (invoice_id, state, next_attempt_at, updated_at) VALUE
 ON CONFLICT (invoice_id) DO UPDATE SET state = 'pending', attempt_count = 0, next_attempt_at = ?2,
   last_error = NULL, lease_token = NULL, rechecks = 0, updated_at = ?2`;
 
-const INSERT_DELIVERY = `
+const insertDelivery = (also = "") => `
 INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
-SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)
+SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)${also}
 ON CONFLICT (event_id, destination) DO NOTHING
 RETURNING id`;
 
+// With `onlyIfWrittenNow`, both also require that this batch wrote the invoice (its updated_at is this
+// batch's instant): reconciliation's upsert may have written nothing, and then nothing follows.
+const INSERT_EVENT = [insertEvent(), insertEvent(" AND (SELECT updated_at FROM invoices WHERE invoice_id = ?2) = ?5")] as const;
+const INSERT_DELIVERY = [insertDelivery(), insertDelivery(" AND (SELECT updated_at FROM invoices WHERE invoice_id = ?3) = ?5")] as const;
+
 /**
  * The event for `status` (only if the invoice has that status now) and one delivery per destination
- * (only if the event exists): shared by the postback batch and the confirmation batch.
+ * (only if the event exists): shared by the postback, confirmation and reconciliation batches.
  */
 export function eventStatements(
   db: D1Database,
@@ -63,11 +68,13 @@ export function eventStatements(
   event: InvoiceEvent,
   destinations: readonly string[],
   at: string,
+  onlyIfWrittenNow = false,
 ): D1PreparedStatement[] {
   const status = event.type.slice("invoice.".length);
+  const which = onlyIfWrittenNow ? 1 : 0;
   return [
-    db.prepare(INSERT_EVENT).bind(event.id, invoiceId, event.type, event.payload, at, status),
-    ...destinations.map((d) => db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), event.id, invoiceId, d, at)),
+    db.prepare(INSERT_EVENT[which]).bind(event.id, invoiceId, event.type, event.payload, at, status),
+    ...destinations.map((d) => db.prepare(INSERT_DELIVERY[which]).bind(newDeliveryId(), event.id, invoiceId, d, at)),
   ];
 }
 

@@ -1,6 +1,6 @@
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
-import { newDeliveryId } from "./ledger";
+import { eventStatements } from "./ledger";
 
 // A listed paid invoice is written only when it is unknown or known at a lower rank (pending_confirmation
 // and unconfirmed rank 0): the WHERE of the upsert decides, so an invoice at the same or a higher rank
@@ -23,13 +23,6 @@ const written = (id: string, at: string) => `(SELECT updated_at FROM invoices WH
 const CLOSE_CONFIRMATION = `UPDATE confirmations SET state = 'done', lease_until = NULL, lease_token = NULL, last_error = NULL, updated_at = ?2
   WHERE invoice_id = ?1 AND state <> 'done' AND ${written("?1", "?2")}`;
 
-const INSERT_EVENT = `INSERT INTO events (id, invoice_id, type, payload, created_at)
-  SELECT ?1, ?2, ?4, ?5, ?3 WHERE ${written("?2", "?3")} ON CONFLICT DO NOTHING`;
-
-const INSERT_DELIVERY = `INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
-  SELECT ?1, ?4, ?2, ?5, 'pending', ?3, ?3, ?3, ?3 WHERE ${written("?2", "?3")} AND EXISTS (SELECT 1 FROM events WHERE id = ?4)
-  ON CONFLICT (event_id, destination) DO NOTHING RETURNING id`;
-
 /**
  * Records the recovered invoices of one page in one batch (one transaction): each invoice, the
  * confirmation it no longer needs, its event and one delivery per destination. Returns the invoices
@@ -51,8 +44,7 @@ export async function recordRecovered(
         .prepare(UPSERT)
         .bind(p.invoiceId, p.status, p.statusRank, p.amountCrypto, p.currency, p.orderId, p.testMode, p.detailJson, p.notForwarded, at),
       db.prepare(CLOSE_CONFIRMATION).bind(p.invoiceId, at),
-      db.prepare(INSERT_EVENT).bind(p.event.id, p.invoiceId, at, p.event.type, p.event.payload),
-      ...p.destinations.map((d) => db.prepare(INSERT_DELIVERY).bind(newDeliveryId(), p.invoiceId, at, p.event.id, d)),
+      ...eventStatements(db, p.invoiceId, p.event, p.destinations, at, true),
     );
   }
   // One alert signal for the page, naming the invoices written, in the same transaction.

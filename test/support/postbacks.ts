@@ -53,8 +53,10 @@ export function formBody(f: PostbackFields): string {
   return body.toString();
 }
 
-export function formRequest(f: PostbackFields): Request {
-  return new Request(URL_POSTBACK, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: formBody(f) });
+/** A form postback: its fields, or a body text the test has already written (and perhaps broken). */
+export function formRequest(f: PostbackFields | string): Request {
+  const body = typeof f === "string" ? f : formBody(f);
+  return new Request(URL_POSTBACK, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
 }
 
 export function jsonRequest(f: PostbackFields | string, contentType: string | null = "application/json"): Request {

@@ -92,12 +92,17 @@ describe("reconciliation with CryptoCloud's invoice list", () => {
     await call(formRequest(await fields(partial, { invoice_info: invoiceInfo(partial, { status: "partial" }) })), noApi);
     const before = await deliveriesOf(known);
 
-    const { body } = await reconcileNow(overrides);
+    // A destination added since: even so, the already-recorded invoice gets no new delivery.
+    const { body } = await reconcileNow({ ...overrides, FORWARD_URL: `${overrides.FORWARD_URL},${hook(uniqueKey())}` });
     expect(body).toMatchObject({ checked: 2, recovered: [partial], already_recorded: 1 });
     expect(await deliveriesOf(known)).toEqual(before);
     const upgraded = (await (await invoiceOf(partial)).json()) as Record<string, unknown>;
     expect(upgraded).toMatchObject({ status: "paid", confirmed: true, source: "postback" });
-    expect((await deliveriesOf(partial)).map((d) => d.event_id).sort()).toEqual([`evt_${partial}_paid`, `evt_${partial}_partial`]);
+    expect((await deliveriesOf(partial)).map((d) => d.event_id).sort()).toEqual([
+      `evt_${partial}_paid`,
+      `evt_${partial}_paid`,
+      `evt_${partial}_partial`,
+    ]);
   });
 
   it("upgrades an invoice held as pending_confirmation or unconfirmed when the list says paid", async () => {

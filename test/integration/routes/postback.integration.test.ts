@@ -223,14 +223,7 @@ describe("POST /postback refuses, and records nothing", () => {
   refused("400 for a missing token", async (id) => formRequest({ ...(await fields(id)), token: undefined }), 400, "invalid_field");
   refused(
     "400 for a repeated form field",
-    async (id) => {
-      const body = `${formBody(await fields(id))}&amount_crypto=999`;
-      return new Request("https://worker.test/postback", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body,
-      });
-    },
+    async (id) => formRequest(`${formBody(await fields(id))}&amount_crypto=999`),
     400,
     "invalid_field",
   );
@@ -378,14 +371,7 @@ describe("POST /postback refuses, and records nothing", () => {
   );
   refused(
     "400 for invalid UTF-8 percent-encoded in a form value",
-    async (id) => {
-      const body = formBody(await fields(id, { order_id: "X" })).replace("order_id=X", "order_id=A%FFB");
-      return new Request("https://worker.test/postback", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body,
-      });
-    },
+    async (id) => formRequest(formBody(await fields(id, { order_id: "X" })).replace("order_id=X", "order_id=A%FFB")),
     400,
     "malformed_body",
   );
