@@ -2,6 +2,7 @@ import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam } from "../http/query";
+import { auditStatement } from "../store/audit";
 import { type DeliveryState, getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
@@ -38,7 +39,14 @@ deliveries.post("/redeliver", async (c) => {
   const since = required(sinceParam(q.since), "since");
   if (config.forward.urls.length === 0) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const now = new Date();
-  const { ids, more } = await redeliverByState(c.env.DB, state, since, config.rejectTestMode, now);
+  const audit = auditStatement(
+    c.env.DB,
+    { actor: c.get("actor"), action: "deliveries.redeliver", target: null, requestId: c.get("requestId"), summary: { state, since } },
+    now,
+    undefined,
+    "count",
+  );
+  const { ids, more } = await redeliverByState(c.env.DB, state, since, config.rejectTestMode, now, audit);
   await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
   return c.json({ state, since, count: ids.length, more }, 202);
 });

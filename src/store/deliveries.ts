@@ -37,10 +37,11 @@ export async function redeliverInvoice(
   destinations: readonly string[],
   rejectTestMode: boolean,
   now: Date,
+  audit: D1PreparedStatement,
 ): Promise<string[]> {
   const at = now.toISOString();
-  const results = await db.batch<{ id: string }>(
-    destinations.map((destination) =>
+  const results = await db.batch<{ id: string }>([
+    ...destinations.map((destination) =>
       db
         .prepare(
           `INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
@@ -52,23 +53,28 @@ export async function redeliverInvoice(
         )
         .bind(newDeliveryId(), invoiceId, destination, at, rejectTestMode ? 1 : 0),
     ),
-  );
-  return results.flatMap((r) => r.results.map((row) => row.id));
+    audit,
+  ]);
+  return results.flatMap((r) => (r.results ?? []).map((row) => row.id)).filter((id): id is string => typeof id === "string");
 }
 
 /** How many deliveries one bulk redeliver moves; the answer says whether more remain. */
 export const BULK_REDELIVER_MAX = 500;
 
-/** Bulk replay after an outage: deliveries in `state` that reached it since `since`, oldest first, bounded. */
+/**
+ * Bulk replay after an outage: deliveries in `state` that reached it since `since`, oldest first, bounded.
+ * `audit` runs right after the move, so it can count what moved (`changes()`).
+ */
 export async function redeliverByState(
   db: D1Database,
   state: DeliveryState,
   since: string,
   rejectTestMode: boolean,
   now: Date,
+  audit: D1PreparedStatement,
 ): Promise<{ ids: string[]; more: boolean }> {
   const matching = `FROM deliveries d JOIN invoices i ON i.invoice_id = d.invoice_id WHERE d.state = ?1 AND d.updated_at >= ?2 AND ${FORWARDABLE}`;
-  const [moved, rest] = await db.batch<Record<string, unknown>>([
+  const [moved, , rest] = await db.batch<Record<string, unknown>>([
     db
       .prepare(
         `UPDATE deliveries SET state = 'pending', round = round + 1, attempt_count = 0, next_attempt_at = ?3, pending_since = ?3,
@@ -76,6 +82,7 @@ export async function redeliverByState(
          WHERE id IN (SELECT d.id ${matching} ORDER BY d.updated_at, d.id LIMIT ?4) RETURNING id`,
       )
       .bind(state, since, now.toISOString(), BULK_REDELIVER_MAX, rejectTestMode ? 1 : 0),
+    audit,
     db.prepare(`SELECT EXISTS (SELECT 1 ${matching}) AS more`).bind(state, since, null, null, rejectTestMode ? 1 : 0),
   ]);
   return { ids: (moved?.results ?? []).map((r) => String(r.id)), more: rest?.results[0]?.more === 1 };
