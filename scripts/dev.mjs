@@ -2,7 +2,8 @@
 // `npm run dev [-- <wrangler dev args>]`: applies the D1 migrations to the local database, then
 // runs `wrangler dev` with the arguments passed through (e.g. --port 8787 --ip 127.0.0.1).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { firstDevVars } from "./dev-vars.mjs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
@@ -10,8 +11,8 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 if (!existsSync(".dev.vars")) {
-  copyFileSync(".dev.vars.example", ".dev.vars");
-  console.log("Created .dev.vars from .dev.vars.example: edit it to set your SECRET KEY.");
+  writeFileSync(".dev.vars", firstDevVars(readFileSync(".dev.vars.example", "utf8")));
+  console.log("Created .dev.vars from .dev.vars.example with local values: set your SECRET KEY there to test with CryptoCloud.");
 }
 const wrangler = (args, stdin = "inherit") =>
   spawnSync("npx", ["--no-install", "wrangler", ...args], { stdio: [stdin, "inherit", "inherit"] });

@@ -1,5 +1,6 @@
-// The pure half of `npm run provision`: reading wrangler's output, rewriting wrangler.toml, and
-// turning a failed wrangler command into one line that says what to do.
+// The pure half of `npm run provision` (the fallback for accounts where `wrangler deploy` cannot create
+// resources itself) and of `npm run deploy`: reading wrangler's output, writing ids into wrangler.toml,
+// and turning a failed wrangler command into one line that says what to do.
 // Tested against wrangler 4.155's output formats (test/node/provision.test.ts).
 
 export const NAMES = {
@@ -52,7 +53,9 @@ function setInBlock(toml, section, binding, key, value) {
     if (done || !block.startsWith(`[[${section}]]`) || !new RegExp(`^binding\\s*=\\s*"${binding}"`, "m").test(block)) return block;
     done = true;
     const line = new RegExp(`^${key}\\s*=\\s*"[^"]*"`, "m");
-    return line.test(block) ? block.replace(line, `${key} = "${value}"`) : block.replace(/\n*$/, `\n${key} = "${value}"\n\n`);
+    // wrangler.toml carries no ids (wrangler deploy provisions by name): the id goes under the binding.
+    if (line.test(block)) return block.replace(line, `${key} = "${value}"`);
+    return block.replace(new RegExp(`^(binding\\s*=\\s*"${binding}".*)$`, "m"), `$1\n${key} = "${value}"`);
   });
   if (!done) throw new Error(`wrangler.toml has no [[${section}]] with binding = "${binding}"`);
   return out.join("");
@@ -90,9 +93,9 @@ const REFUSED = /Authentication error|Invalid access token|credentials may have 
 const OFFLINE = /Unable to resolve Cloudflare's API hostname|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed/i;
 
 /** One line for a failed `wrangler <args>`: what went wrong and what to run. */
-export function wranglerFailureLine(args, output) {
+export function wranglerFailureLine(args, output, rerun = "npm run provision") {
   const text = output.replace(/\x1b\[[0-9;]*m/g, "");
-  const again = "then run npm run provision again";
+  const again = `then run ${rerun} again`;
   if (SEVERAL_ACCOUNTS.test(text))
     return `Your Cloudflare login has several accounts: set CLOUDFLARE_ACCOUNT_ID to one of them (npx wrangler whoami lists them), ${again}.`;
   if (NOT_LOGGED_IN.test(text)) return `Not logged in to Cloudflare: run \`npx wrangler login\` (or set CLOUDFLARE_API_TOKEN), ${again}.`;
@@ -106,3 +109,11 @@ export function wranglerFailureLine(args, output) {
   const error = lines.find((l) => l.includes("[ERROR]")) ?? lines.at(-1) ?? "no output";
   return `wrangler ${args.join(" ")} failed: ${error.replace(/^✘\s*\[ERROR\]\s*/, "")}`;
 }
+
+// `wrangler d1 migrations apply DB --remote` before the first deploy (4.155): "Couldn't find a D1 DB
+// named 'cryptocloud-postback' (bound as 'DB') in the API. Run 'wrangler d1 create …' to create it."
+// (or, for a binding without a name, "Couldn't find an auto-provisioned D1 DB named …").
+const MISSING_DATABASE = /Couldn't find (?:an auto-provisioned |a )D1 DB named/i;
+
+/** Whether a failed `d1 migrations apply` failed only because the database does not exist yet. */
+export const isMissingDatabase = (output) => MISSING_DATABASE.test(output.replace(/\x1b\[[0-9;]*m/g, ""));

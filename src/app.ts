@@ -1,6 +1,6 @@
 import { Hono } from "hono/tiny";
 import { getConfig } from "./config";
-import { AppFailure } from "./domain/errors";
+import { thrownError } from "./domain/errors";
 import type { AppEnv } from "./http/context";
 import { problemResponse } from "./http/problem";
 import { log } from "./log";
@@ -44,8 +44,8 @@ export function buildApp(): Hono<AppEnv> {
   // else is an internal error whose message stays in the logs.
   app.onError((e, c) => {
     const requestId = c.get("requestId") ?? "unknown";
-    const error = e instanceof AppFailure ? e.error : ({ code: "internal", reason: e.message } as const);
-    const level = error.code === "internal" || error.code === "store_unavailable" ? "error" : "warn";
+    const error = thrownError(e);
+    const level = error.code === "internal" || error.code === "store_unavailable" || error.code === "schema_pending" ? "error" : "warn";
     const latency_ms = Math.round(performance.now() - (c.get("started") ?? performance.now()));
     log(level, "request.failed", { request_id: requestId, method: c.req.method, path: c.req.path, latency_ms, ...error });
     const res = problemResponse(error, requestId);

@@ -95,7 +95,7 @@ const schemas: Record<string, Schema> = {
     errors: list(str),
     warnings: list(str),
     problems: list(obj({ code: str, variable: str, affects: str })),
-    storage: { enum: ["ok", "unavailable"] },
+    storage: { enum: ["ok", "unavailable", "migrations_pending"] },
     forwarding: obj({ destinations: int, signing_secrets: int }),
     confirmation: { enum: ["api", "off"] },
     reconciliation: str,

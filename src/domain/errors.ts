@@ -20,6 +20,7 @@ export type AppError =
   | { code: "upstream_failed"; reason: string }
   | { code: "rate_limited" }
   | { code: "store_unavailable"; reason: string }
+  | { code: "schema_pending"; reason: string } // D1 is reachable but its migrations have not run yet
   | { code: "internal"; reason: string };
 
 /** Carries an AppError through hono's `onError`. */
@@ -32,4 +33,25 @@ export class AppFailure extends Error {
 
 export const fail = (error: AppError): never => {
   throw new AppFailure(error);
+};
+
+/**
+ * D1 reachable, schema behind the code: a first deploy before `wrangler d1 migrations apply`, or a
+ * deploy whose new migration has not run yet. SQLite says so in these words (D1 prefixes D1_ERROR).
+ */
+const SCHEMA_MISSING = /\bno such (table|column)\b|\bhas no column named\b/i;
+
+export const isSchemaMissing = (e: unknown): boolean => SCHEMA_MISSING.test(e instanceof Error ? e.message : String(e));
+
+/** A failed D1 write: a schema that is not there yet, or storage that is not answering. Both are 503. */
+export const storeFailure = (e: unknown): AppError => {
+  const reason = e instanceof Error ? e.message : String(e);
+  return isSchemaMissing(reason) ? { code: "schema_pending", reason } : { code: "store_unavailable", reason };
+};
+
+/** Anything thrown that is not an AppFailure: a missing schema is a 503, not a bug; the rest is internal. */
+export const thrownError = (e: unknown): AppError => {
+  if (e instanceof AppFailure) return e.error;
+  const reason = e instanceof Error ? e.message : String(e);
+  return isSchemaMissing(reason) ? { code: "schema_pending", reason } : { code: "internal", reason };
 };

@@ -82,6 +82,15 @@ export function toProblem(error: AppError): Problem {
         detail: "The postback was not recorded. Retry later.",
         headers: { "retry-after": "5" },
       };
+    case "schema_pending":
+      return {
+        status: 503,
+        title: "Migrations pending",
+        detail:
+          "The database's schema is older than this Worker (its D1 migrations have not run yet). Nothing was recorded; " +
+          "retry later. Operators: npm run deploy applies them.",
+        headers: { "retry-after": "30" },
+      };
     case "internal":
       return { status: 500, title: "Internal error", detail: "Something went wrong; the request id is in the logs." };
   }

@@ -1,4 +1,5 @@
 import { Hono } from "hono/tiny";
+import { isSchemaMissing } from "../domain/errors";
 import type { AppEnv } from "../http/context";
 import { listHealthProblems } from "../store/health";
 import { heldInvoices } from "../store/stats";
@@ -28,9 +29,14 @@ health.get("/", async (c) => {
       errors.push(`${held.exhausted} invoice(s) ran out of confirmation retries (CryptoCloud's API did not answer); re-checked every 6 h`);
     else if (held?.waiting) errors.push(`${held.waiting} invoice(s) have waited over an hour for confirmation by CryptoCloud's API`);
     if (held?.unconfirmed) warnings.push(`${held.unconfirmed} invoice(s) are unconfirmed: CryptoCloud's API says they are not paid`);
-  } catch {
-    storage = "unavailable";
-    errors.push("D1 is unavailable: postbacks are answered 503");
+  } catch (e) {
+    // A database that answers without our tables is a deploy whose migrations have not run yet.
+    storage = isSchemaMissing(e) ? "migrations_pending" : "unavailable";
+    errors.push(
+      storage === "unavailable"
+        ? "D1 is unavailable: postbacks are answered 503"
+        : "D1 migrations are pending: postbacks are answered 503 until they are applied (npm run deploy)",
+    );
   }
   const ok = errors.length === 0;
   return c.json(

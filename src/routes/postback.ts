@@ -1,5 +1,5 @@
 import { Hono } from "hono/tiny";
-import { AppFailure, fail } from "../domain/errors";
+import { AppFailure, fail, storeFailure } from "../domain/errors";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { clientIp, isShed, noteRefusal, withinLimit } from "../http/rate-limit";
@@ -59,7 +59,7 @@ postback.post("/", async (c) => {
   try {
     result = await recordPostback(c.env.DB, entry, now);
   } catch (e) {
-    return fail({ code: "store_unavailable", reason: e instanceof Error ? e.message : String(e) });
+    return fail(storeFailure(e));
   }
 
   c.executionCtx.waitUntil(
