@@ -2,6 +2,8 @@
 // scripts/build-page.mjs), so it costs the Worker's bundle nothing. Tests check that it and the app's
 // routes match in both directions, and validate live responses against these schemas.
 
+import { webhookSchemas, webhooks } from "./openapi-webhooks";
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -139,7 +141,12 @@ const authed = { "400": problem, "401": problem, "500": problem };
 export const openapi = {
   openapi: "3.1.0",
   info: { title: "cryptocloud-postback", version: "2", description: "Receives CryptoCloud postbacks; read and admin API." },
-  components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN" } }, schemas },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN" } },
+    schemas: { ...schemas, ...webhookSchemas },
+  },
+  // The events the Worker sends (src/openapi-webhooks.ts): to FORWARD_URL, and generic ALERT_URL alerts.
+  webhooks,
   paths: {
     "/postback": {
       post: {
