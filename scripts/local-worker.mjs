@@ -8,11 +8,12 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig, unstable_split
 
 /**
  * `bare` runs a script with none of wrangler.toml's bindings (the benchmark's baselines), `d1` adds
- * D1 databases to it; `workerOverrides` replaces worker options (e.g. the rate limits).
+ * D1 databases to it; `workerOverrides` replaces worker options (e.g. the rate limits). `migrate: false`
+ * leaves the database as a first deploy finds it, without its migrations (apply them with applyMigrations).
  * `logs`, when given, collects the runtime's structured log lines (the Worker's JSON logs and
  * workerd's own messages) instead of printing them.
  * @param {{ entry: string, vars?: Record<string, string>, extraWorkers?: object[], quiet?: boolean,
- *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown>, logs?: string[] }} options
+ *   bare?: boolean, d1?: string[], workerOverrides?: Record<string, unknown>, logs?: string[], migrate?: boolean }} options
  * @returns {Promise<{ url: string, mf: Miniflare, dispose: () => Promise<void> }>}
  */
 export async function startLocalWorker({
@@ -24,6 +25,7 @@ export async function startLocalWorker({
   d1 = [],
   workerOverrides = {},
   logs,
+  migrate = true,
 }) {
   const { workerOptions } = bare
     ? { workerOptions: { compatibilityDate: "2026-10-30", d1Databases: d1 } }
@@ -61,7 +63,7 @@ export async function startLocalWorker({
     }),
   );
   const url = await mf.ready;
-  if (!bare) await applyMigrations(await mf.getD1Database("DB"));
+  if (!bare && migrate) await applyMigrations(await mf.getD1Database("DB"));
   return { url: url.origin, mf, dispose: () => mf.dispose() };
 }
 
