@@ -44,7 +44,11 @@ const available = (command: string) => spawnSync(command, ["--version"], { stdio
 async function replay(url: string, r: Received, override: { body?: string; headers?: Record<string, string> } = {}): Promise<number> {
   const pick = ["content-type", "webhook-id", "webhook-timestamp", "webhook-signature"];
   const headers = Object.fromEntries(pick.map((h) => [h, r.headers[h] ?? ""]));
-  const res = await fetch(`${url}/hooks/cryptocloud`, { method: "POST", headers: { ...headers, ...override.headers }, body: override.body ?? r.body });
+  const res = await fetch(`${url}/hooks/cryptocloud`, {
+    method: "POST",
+    headers: { ...headers, ...override.headers },
+    body: override.body ?? r.body,
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -63,7 +67,9 @@ describe.each(RUNTIMES)("the $name receiver", (runtime) => {
   beforeAll(async () => {
     if (!present) {
       if (process.env.CI) throw new Error(`${runtime.command} is missing: CI must install it (.ci/run installs php-cli and python3)`);
-      console.warn(`\n*** ${runtime.command} is not installed: the ${runtime.name} receiver is NOT tested here (CI fails without it) ***\n`);
+      console.warn(
+        `\n*** ${runtime.command} is not installed: the ${runtime.name} receiver is NOT tested here (CI fails without it) ***\n`,
+      );
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), "receiver-"));
@@ -75,7 +81,10 @@ describe.each(RUNTIMES)("the $name receiver", (runtime) => {
     url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const up = await fetch(url, { method: "POST" }).then(() => true, () => false);
+      const up = await fetch(url, { method: "POST" }).then(
+        () => true,
+        () => false,
+      );
       if (up) break;
       if (Date.now() > deadline) throw new Error(`${runtime.name} did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -100,7 +109,6 @@ describe.each(RUNTIMES)("the $name receiver", (runtime) => {
     expect(await replay(url, captured.alerts[0] as Received)).toBe(204);
     expect(await logged("ignored test alr_test_")).toContain("ignored test alr_test_");
     expect(output.split("paid ORD-2 CONTRACT2").length - 1).toBe(1); // the order was paid once, by the first event
-
   });
 
   it.skipIf(!present)("refuses a tampered body, a foreign signature and a stale timestamp with 401", async () => {

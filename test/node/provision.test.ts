@@ -1,4 +1,5 @@
-// The provisioning script's parsing, against wrangler 4.155's output formats. There is no Cloudflare
+// `npm run provision`, the fallback for accounts where `wrangler deploy` cannot create the resources
+// itself (README). The provisioning script's parsing, against wrangler 4.155's output formats. There is no Cloudflare
 // account here: the JSON fixtures follow the API objects wrangler prints, and the queue table is made
 // with cli-table3, the library wrangler's logger.table() uses, exactly as wrangler calls it.
 
@@ -49,10 +50,13 @@ describe("npm run provision", () => {
   it("writes the ids into wrangler.toml and changes nothing else", () => {
     const before = readFileSync("wrangler.toml", "utf8");
     const after: string = writeIds(before, { d1Id: "d1-real-id", kvId: "kv-real-id" });
-    expect(after).toContain('database_id = "d1-real-id"');
-    expect(after).toMatch(/binding = "INVOICES"\nid = "kv-real-id"/);
-    const changed = after.split("\n").filter((l, i) => l !== before.split("\n")[i]);
-    expect(changed).toEqual(['database_id = "d1-real-id"', 'id = "kv-real-id"']);
+    // wrangler.toml carries no ids (wrangler deploy provisions by name): each goes under its binding.
+    expect(before).not.toMatch(/^(database_)?id\s*=/m);
+    expect(after).toMatch(/binding = "DB"\ndatabase_id = "d1-real-id"\n/);
+    expect(after).toMatch(/binding = "INVOICES"\nid = "kv-real-id"\n/);
+    const added = after.split("\n").filter((l) => !before.split("\n").includes(l));
+    expect(added).toEqual(['database_id = "d1-real-id"', 'id = "kv-real-id"']);
+    expect(after.split("\n").filter((l) => !added.includes(l))).toEqual(before.split("\n"));
   });
 
   it("is idempotent: writing the same ids twice gives the same file", () => {

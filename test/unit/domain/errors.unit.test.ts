@@ -8,7 +8,11 @@ const schemaMissing = [
   "D1_ERROR: no such column: project: SQLITE_ERROR",
   "D1_ERROR: table deliveries has no column named circuit_generation: SQLITE_ERROR",
 ];
-const otherFailures = ["D1_ERROR: Network connection lost.", "D1 DB is overloaded. Too many requests queued.", "D1_ERROR: UNIQUE constraint failed"];
+const otherFailures = [
+  "D1_ERROR: Network connection lost.",
+  "D1 DB is overloaded. Too many requests queued.",
+  "D1_ERROR: UNIQUE constraint failed",
+];
 
 describe("a D1 failure", () => {
   it.each(schemaMissing)("is schema_pending (503, retry later) when SQLite says %s", (message) => {
