@@ -93,7 +93,7 @@ describe("the webhooks section of /openapi.json", () => {
   it("refuses what would break a receiver: a float amount, a missing field, an unknown field, a wrong status", () => {
     const paid = JSON.parse(captured.events[1]?.body ?? "{}");
     const broken = [
-      { ...paid, data: { ...paid.data, amount_crypto: 0.123456789012345678 } },
+      { ...paid, data: { ...paid.data, amount_crypto: 0.5 } }, // a number, even an exact one
       { ...paid, data: { ...paid.data, amount_crypto: "1e-7" } },
       { ...paid, data: { ...paid.data, confirmed: undefined } },
       { ...paid, data: { ...paid.data, surprise: 1 } },
