@@ -13,7 +13,9 @@ const BASE = ["domain", "log"];
 export const ALLOWED = {
   domain: [],
   log: [],
-  openapi: [],
+  // The API document (a static asset, never in the bundle); its events in a module of their own.
+  "openapi-webhooks": [],
+  openapi: ["openapi-webhooks"],
   config: BASE,
   auth: ["domain"],
   net: ["domain"],
