@@ -14,7 +14,9 @@ export const ALLOWED = {
   domain: [],
   log: [],
   // The API document (a static asset, never in the bundle); its events in a module of their own.
-  "openapi-webhooks": [],
+  "openapi-schemas": [],
+  "openapi-alerts": ["openapi-schemas"],
+  "openapi-webhooks": ["openapi-schemas", "openapi-alerts"],
   openapi: ["openapi-webhooks"],
   config: BASE,
   auth: ["domain"],

@@ -1,27 +1,10 @@
 // The events this Worker POSTs, as OpenAPI 3.1 `webhooks`: what a merchant's receiver can rely on.
 // Merged into /openapi.json by src/openapi.ts. test/e2e/event-contract.e2e.test.ts validates events
 // captured from the Worker against these schemas (ajv, draft 2020-12), so they cannot drift apart.
-// A new event or alert kind is one entry in EVENTS or ALERTS below.
+// A new event is one entry in EVENTS below; a new alert kind one line in ALERTS (src/openapi-alerts.ts).
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const str = (description: string, more: Schema = {}): Schema => ({ type: "string", description, ...more });
-const int = (description: string): Schema => ({ type: "integer", minimum: 0, description });
-const ISO = str("ISO 8601 UTC, milliseconds", { format: "date-time" });
-/** Canonical exact decimals, as the Worker writes them: "0.4567", "100", "0.0000001"; never a number. */
-const DECIMAL = str("exact decimal string: parse with a decimal library, never as a float", {
-  pattern: "^(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?$",
-});
-const INVOICE_ID = str("CryptoCloud's invoice id, upper case, without INV-", { pattern: "^[A-Z0-9_-]{1,64}$" });
-
-/** The Standard Webhooks envelope every event shares; `type` is fixed per event. */
-const envelope = (type: string, data: Schema): Schema => ({
-  type: "object",
-  properties: { type: { const: type }, timestamp: ISO, data },
-  required: ["type", "timestamp", "data"],
-  additionalProperties: false,
-});
+import { ALERT_EVENTS } from "./openapi-alerts";
+import { DECIMAL, type EventEntry, envelope, INVOICE_ID, ISO, ref, type Schema, str } from "./openapi-schemas";
 
 const invoiceData = (status: string): Schema => ({
   type: "object",
@@ -56,15 +39,6 @@ const invoiceExample = (status: string, amount: string) => ({
     received_at: "2026-11-23T18:00:00.000Z",
   },
 });
-
-interface EventEntry {
-  type: string;
-  schema: string; // its name under components.schemas
-  summary: string;
-  body: Schema;
-  example: unknown;
-  id: string; // what webhook-id looks like
-}
 
 /** The payment events, one per status an invoice reaches (sent to every FORWARD_URL). */
 const EVENTS: EventEntry[] = [
@@ -101,42 +75,7 @@ EVENTS.push({
   id: "msg_<random>: new for every test",
 });
 
-/** The alert kinds of a generic ALERT_URL (signed like events, with the same FORWARD_SECRET). */
-const ALERTS: [kind: string, summary: string, fields: Record<string, Schema>][] = [
-  ["delivery.exhausted", "An event could not be delivered after every retry", { invoice_id: INVOICE_ID, destination: str("where") }],
-  ["destination.gone", "A destination answered 410 Gone", { invoice_id: INVOICE_ID, destination: str("where") }],
-  ["destination.failing", "A destination failed several deliveries in a row", { destination: str("where") }],
-  ["destination.recovered", "A failing destination accepts deliveries again", { destination: str("where") }],
-  ["confirmation.unauthorized", "CryptoCloud's API refused CRYPTOCLOUD_API_KEY", {}],
-  ["reconciliation.recovered", "Reconciliation recorded paid invoices whose postback never arrived", { invoice_ids: { type: "array" } }],
-  ["reconciliation.failed", "Reconciliation failed several runs in a row", {}],
-  ["backlog.stale", "The oldest pending delivery has waited over an hour", { pending: int("pending deliveries") }],
-  ["test", "POST /alerts/test", {}],
-];
-
-const alertSchemaName = (kind: string): string => `Alert${kind.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase())}Event`;
-
-for (const [kind, summary, fields] of ALERTS) {
-  EVENTS.push({
-    type: kind === "test" ? "alert.test" : kind,
-    schema: alertSchemaName(kind),
-    summary: `Alert: ${summary}`,
-    body: envelope(kind, {
-      type: "object",
-      description: "the alert's facts; more may be added, so ignore what you do not know",
-      properties: { ...fields, summary: str("the one-line human text of the alert"), suppressed: int("alerts the cooldown held back") },
-      required: ["summary", "suppressed", ...Object.keys(fields)],
-      additionalProperties: true,
-    }),
-    example: { type: kind, timestamp: "2026-11-23T18:00:00.000Z", data: { ...exampleFacts(fields), summary, suppressed: 0 } },
-    id: "alr_<32 hex>: one alert to one URL; dedupe on it",
-  });
-}
-
-function exampleFacts(fields: Record<string, Schema>): Record<string, unknown> {
-  const sample: Record<string, unknown> = { invoice_id: "DZLF4212", destination: "https://shop.example/hooks/cryptocloud" };
-  return Object.fromEntries(Object.keys(fields).map((k) => [k, sample[k] ?? (k === "invoice_ids" ? ["DZLF4212"] : 1)]));
-}
+EVENTS.push(...ALERT_EVENTS);
 
 const header = (name: string, description: string): Schema => ({
   name,

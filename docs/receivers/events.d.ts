@@ -904,8 +904,16 @@ export interface components {
             data: {
                 /** @description CryptoCloud's invoice id, upper case, without INV- */
                 invoice_id: string;
-                /** @description where */
+                /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description the invoice's order id */
+                order_id?: string | null;
+                /** @description the event's webhook-id (evt_…) */
+                event_id?: string;
+                /** @description http_5xx, http_4xx, timeout, network, redirect, rate_limited, gone, dead_letter, or the API's error */
+                last_error?: string | null;
+                /** @description attempts in the last round */
+                attempts?: number;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -926,8 +934,12 @@ export interface components {
             data: {
                 /** @description CryptoCloud's invoice id, upper case, without INV- */
                 invoice_id: string;
-                /** @description where */
+                /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description the invoice's order id */
+                order_id?: string | null;
+                /** @description the event's webhook-id (evt_…) */
+                event_id?: string;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -946,8 +958,18 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
-                /** @description where */
+                /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description failures in a row */
+                consecutive_failures?: number;
+                /** @description http_5xx, http_4xx, timeout, network, redirect, rate_limited, gone, dead_letter, or the API's error */
+                last_error?: string | null;
+                /** @description CryptoCloud's invoice id, upper case, without INV- */
+                invoice_id?: string;
+                /** @description the invoice's order id */
+                order_id?: string | null;
+                /** @description the event's webhook-id (evt_…) */
+                event_id?: string;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -966,8 +988,14 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
-                /** @description where */
+                /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description CryptoCloud's invoice id, upper case, without INV- */
+                invoice_id?: string;
+                /** @description the invoice's order id */
+                order_id?: string | null;
+                /** @description the event's webhook-id (evt_…) */
+                event_id?: string;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -986,6 +1014,10 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
+                /** @description CryptoCloud's invoice id, upper case, without INV- */
+                invoice_id?: string;
+                /** @description what was running when the API refused the key, e.g. reconciliation */
+                during?: string;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -1004,7 +1036,8 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
-                invoice_ids: unknown[];
+                /** @description the invoices recovered */
+                invoice_ids: string[];
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -1023,6 +1056,10 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
+                /** @description failures in a row */
+                consecutive_failures?: number;
+                /** @description http_5xx, http_4xx, timeout, network, redirect, rate_limited, gone, dead_letter, or the API's error */
+                last_error?: string | null;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -1041,8 +1078,10 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
+                /** @description how long the oldest pending delivery has waited */
+                oldest_pending_age_seconds?: number;
                 /** @description pending deliveries */
-                pending: number;
+                pending?: number;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -1061,6 +1100,11 @@ export interface components {
             timestamp: string;
             /** @description the alert's facts; more may be added, so ignore what you do not know */
             data: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 UTC, milliseconds
+                 */
+                requested_at?: string;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */

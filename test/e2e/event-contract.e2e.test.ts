@@ -6,7 +6,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openapiDocument } from "../../scripts/build-page.mjs";
 import { alertBody } from "../../src/domain/alert";
-import { type Captured, captureForwardedEvents } from "../support/forwarded-events";
+import { type Captured, captureForwardedEvents } from "../node/forwarded-events";
 
 type Operation = {
   parameters: { name: string; in: string; required: boolean }[];

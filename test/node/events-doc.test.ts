@@ -4,7 +4,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const doc = readFileSync("docs/events.md", "utf8");
-const copies = [...doc.matchAll(/<!-- receiver: (\S+) [^\n]*-->\n```\w+\n([\s\S]*?)\n```/g)].map((m) => ({ file: m[1] ?? "", text: m[2] ?? "" }));
+const copies = [...doc.matchAll(/<!-- receiver: (\S+) [^\n]*-->\n```\w+\n([\s\S]*?)\n```/g)].map((m) => ({
+  file: m[1] ?? "",
+  text: m[2] ?? "",
+}));
 
 describe("docs/events.md", () => {
   it("shows the four receivers", () => {
