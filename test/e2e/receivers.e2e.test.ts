@@ -1,14 +1,17 @@
 // The receivers of docs/events.md (docs/receivers/), run as a merchant runs them, against the events
 // the Worker really forwarded: each verifies, handles an event once per webhook-id and an order once,
 // and refuses a tampered body or a stale timestamp. PHP and Python where the interpreters exist; in
-// CI (CI=true, where .ci/run installs php-cli and python3) a missing one fails.
+// CI (CI=true, where .ci/run installs php-cli and python3) a missing one fails. Node always; the Hono
+// receiver bundled and run in workerd with a local D1.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { type Captured, captureForwardedEvents, FORWARD_SECRET } from "../node/forwarded-events";
 import type { Received } from "../node/local-server";
 
@@ -129,5 +132,48 @@ describe.each(RUNTIMES)("the $name receiver", (runtime) => {
     const now = Math.floor(Date.now() / 1000);
     const fresh = sign(id, now, paid.body);
     expect(await replay(url, paid, { headers: { "webhook-timestamp": String(now), "webhook-signature": fresh } })).toBe(204);
+  });
+});
+
+describe("the Hono receiver on Workers", () => {
+  let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+  let url = "";
+  let db: Awaited<ReturnType<(typeof worker)["mf"]["getD1Database"]>>;
+  beforeAll(async () => {
+    // Bundled as wrangler would (esbuild), run in workerd with a real local D1.
+    const dir = mkdtempSync(join(tmpdir(), "hono-receiver-"));
+    const entry = join(dir, "index.js");
+    buildSync({ entryPoints: ["docs/receivers/hono-worker.ts"], bundle: true, format: "esm", outfile: entry, logLevel: "error" });
+    worker = await startLocalWorker({ entry, bare: true, d1: ["DB"], vars: { FORWARD_SECRET } });
+    url = worker.url;
+    db = await worker.mf.getD1Database("DB");
+    await db.batch([
+      db.prepare("CREATE TABLE processed_webhooks (webhook_id TEXT PRIMARY KEY, type TEXT NOT NULL)"),
+      db.prepare("CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', invoice_id TEXT)"),
+      db.prepare("INSERT INTO orders (id) VALUES ('ORD-1'), ('ORD-2')"),
+    ]);
+  });
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it("pays an order once from the forwarded events, records each webhook-id once, and refuses a tampered body", async () => {
+    const [partial, paid, overpaid, orderless] = captured.events as [Received, Received, Received, Received];
+    for (const r of [partial, paid, overpaid, orderless, paid, captured.alerts[0] as Received]) expect(await replay(url, r)).toBe(204);
+    const orders = await db.prepare("SELECT id, status, invoice_id FROM orders ORDER BY id").all();
+    expect(orders.results).toEqual([
+      { id: "ORD-1", status: "pending", invoice_id: null }, // partial: not paid
+      { id: "ORD-2", status: "paid", invoice_id: "CONTRACT2" },
+    ]);
+    const seen = await db.prepare("SELECT count(*) AS n FROM processed_webhooks").first<{ n: number }>();
+    expect(seen?.n).toBe(5); // four events and the alert; the repeated paid event is not a second row
+    expect(await replay(url, paid, { body: paid.body.replace("0.123456789012345678", "9.123456789012345678") })).toBe(401);
+  });
+
+  it("does not pay an order from a webhook-id it has already seen, even after the order was reset", async () => {
+    await db.prepare("UPDATE orders SET status = 'pending', invoice_id = NULL WHERE id = 'ORD-2'").run();
+    expect(await replay(url, captured.events[1] as Received)).toBe(204);
+    const order = await db.prepare("SELECT status FROM orders WHERE id = 'ORD-2'").first<{ status: string }>();
+    expect(order?.status).toBe("pending"); // the UPDATE ran only with a fresh insert (changes() = 1)
   });
 });
