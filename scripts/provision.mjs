@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run provision`: creates (or finds) the D1 database, the KV namespace, the queue and its DLQ
-// with wrangler, writes their ids into wrangler.toml, and says what is left to do. Idempotent: run
+// `npm run provision`, the fallback (README, "Deploy to Cloudflare"): `wrangler deploy` creates what
+// wrangler.toml names by itself, unless the API token may not create resources. Then this creates (or
+// finds) the D1 database, the KV namespace, the queue and its DLQ with separate wrangler commands,
+// writes their ids into wrangler.toml, and says what is left to do. Idempotent: run
 // it again and it reuses what exists. Needs `npx wrangler login` (or CLOUDFLARE_API_TOKEN) first;
 // without it, or on any other failure, it prints one line that says what to do, and exits 1.
 import { spawnSync } from "node:child_process";
@@ -45,7 +47,7 @@ wrangler.toml now uses D1 ${d1Id} and KV ${kvId}; the queues ${NAMES.queue} and 
 Still to do:
 ${SECRETS.map(([name, why]) => `  npx wrangler secret put ${name.padEnd(24)} # ${why}`).join("\n")}
   Edit FORWARD_URL in wrangler.toml [vars] if you forward events.
-  npm run deploy                                   # applies D1 migrations, then deploys
+  npm run deploy                                   # applies the D1 migrations, then deploys
 
 Then paste this URL into CryptoCloud (Projects → your project → Integration & API → URL for notifications):
   https://cryptocloud-postback.<your-workers-subdomain>.workers.dev/postback
