@@ -25,11 +25,9 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
   const config = c.get("config");
   const ip = clientIp(c.req.raw);
   if (signInShed(ip, Date.now())) return fail({ code: "rate_limited" });
+  if (!config.apiToken && config.readTokens.length === 0 && !config.access) return fail({ code: "not_configured", missing: "API_TOKEN" });
   const found = await identify(c.req.raw, config);
-  if (found === null) {
-    if (!config.apiToken && config.readTokens.length === 0 && !config.access) return fail({ code: "not_configured", missing: "API_TOKEN" });
-    return fail({ code: "unauthorized" });
-  }
+  if (found === null) return fail({ code: "unauthorized" });
   if ("refused" in found) {
     log("warn", "auth.refused", { request_id: c.get("requestId"), via: found.via, reason: found.refused });
     if (found.counts && (await noteSignInFailure(c.env, ip, Date.now()))) return fail({ code: "rate_limited" });
