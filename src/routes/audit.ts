@@ -10,7 +10,7 @@ import { requireApiToken } from "./auth";
 export const audit = new Hono<AppEnv>();
 audit.use("*", requireApiToken);
 
-const ACTION = /^[a-z_]{1,40}\.[a-z_]{1,40}$/;
+const ACTION = /^[a-z0-9_]{1,40}\.[a-z0-9_]{1,40}$/;
 
 audit.get("/", async (c) => {
   const q = queryOf(c.req.url, ["since", "action", "limit", "cursor"]);

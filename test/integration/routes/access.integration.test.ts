@@ -4,8 +4,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { accessJwt, keyFetches, newTeamKey, publicKeyAsSecretJwt, publishKeys, type TeamKey, unsignedJwt } from "../../support/access";
+import { hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
 import { captureLogs } from "../../support/logs";
-import { call } from "../../support/worker";
+import { call, rows, uniqueKey } from "../../support/worker";
 
 const TEAM = env.LOCAL_SERVER;
 const AUD = "aud-integration";
@@ -73,6 +74,26 @@ describe("sign-in through Cloudflare Access", () => {
       expect(logs.join("\n")).not.toContain(jwt.split(".")[1]);
     });
   }
+
+  it("lets an Access operator act, and records the action under their email", async () => {
+    await publishKeys(TEAM, [k1]);
+    const url = hook(uniqueKey());
+    const { invoiceId, deliveryIds } = await paidInvoiceFor([url]);
+    await runConsumer(deliveryIds);
+    const ray = `ray-${uniqueKey()}`;
+    const headers = { cookie: `CF_Authorization=${await sign(k1)}`, origin: "https://worker.test", "cf-ray": ray };
+    const req = new Request(`https://worker.test/invoices/${invoiceId}/redeliver`, { method: "POST", headers });
+    expect((await call(req, { ...ACCESS, FORWARD_URL: url })).status).toBe(202);
+    const entries = await rows("SELECT actor_kind, actor_id, action FROM audit_log WHERE request_id = ?", ray);
+    expect(entries).toEqual([{ actor_kind: "access", actor_id: "ops@shop.example", action: "invoice.redeliver" }]);
+  });
+
+  it("lets a bearer token decide when one is sent alongside the Access cookie", async () => {
+    await publishKeys(TEAM, [k1]);
+    const headers = { cookie: `CF_Authorization=${await sign(k1)}`, authorization: `Bearer ${env.API_READ_TOKEN}` };
+    const res = await call(new Request("https://worker.test/session", { headers }), ACCESS);
+    expect(await res.json()).toMatchObject({ actor: { kind: "token", id: "api_read_token" }, scope: "read" });
+  });
 
   it("refuses a change made with the Access cookie from another origin (a cross-site form or fetch)", async () => {
     await publishKeys(TEAM, [k1]);

@@ -21,7 +21,13 @@ function mutatingRoutes(invoiceId: string): { method: string; path: string }[] {
   const seen = new Set<string>();
   return buildApp()
     .routes.filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method))
-    .map((r) => ({ method: r.method, path: r.path.replace(":invoice_id", invoiceId).replace(/:\w+/g, "x_unknown").replace(/(.)\/$/, "$1") }))
+    .map((r) => ({
+      method: r.method,
+      path: r.path
+        .replace(":invoice_id", invoiceId)
+        .replace(/:\w+/g, "x_unknown")
+        .replace(/(.)\/$/, "$1"),
+    }))
     .filter((r) => !r.path.startsWith("/postback") && !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
 }
 
@@ -41,16 +47,29 @@ describe("token scopes", () => {
   it("refuses a read token on every route that changes something, with 403 and nothing changed", async () => {
     const url = hook(uniqueKey());
     const alertKey = uniqueKey();
-    const o = { FORWARD_URL: url, ALERT_URL: hook(alertKey), CRYPTOCLOUD_API_KEY: "api-key", CRYPTOCLOUD_API_URL: `${env.LOCAL_SERVER}/api/${uniqueKey()}` };
+    const o = {
+      FORWARD_URL: url,
+      ALERT_URL: hook(alertKey),
+      CRYPTOCLOUD_API_KEY: "api-key",
+      CRYPTOCLOUD_API_URL: `${env.LOCAL_SERVER}/api/${uniqueKey()}`,
+    };
     const { invoiceId, deliveryIds } = await paidInvoiceFor([url]);
     await runConsumer(deliveryIds);
     const routes = mutatingRoutes(invoiceId);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining([`POST /invoices/${invoiceId}/redeliver`, "POST /deliveries/redeliver", "POST /reconcile", "POST /alerts/test"]),
+      expect.arrayContaining([
+        `POST /invoices/${invoiceId}/redeliver`,
+        "POST /deliveries/redeliver",
+        "POST /reconcile",
+        "POST /alerts/test",
+      ]),
     );
     const before = await Promise.all(["deliveries", "audit_log", "jobs"].map(count));
     for (const { method, path } of routes) {
-      const res = await call(api(`${path}${path.includes("redeliver") && !path.includes("invoices") ? "?since=2026-01-01T00:00:00Z" : ""}`, { method }, READ), o);
+      const res = await call(
+        api(`${path}${path.includes("redeliver") && !path.includes("invoices") ? "?since=2026-01-01T00:00:00Z" : ""}`, { method }, READ),
+        o,
+      );
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(await res.json()).toMatchObject({ code: "insufficient_scope", status: 403 });
     }
@@ -81,7 +100,8 @@ describe("token scopes", () => {
   it("never counts valid requests: an operator's busy minute is never slowed", async () => {
     const ip = "192.0.2.123";
     const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await call(from(ip, api(i % 2 ? "/audit" : "/session", {}, i % 3 ? READ : env.API_TOKEN)))).status);
+    for (let i = 0; i < 40; i++)
+      statuses.push((await call(from(ip, api(i % 2 ? "/audit" : "/session", {}, i % 3 ? READ : env.API_TOKEN)))).status);
     expect(statuses).toEqual(Array(40).fill(200));
   });
 
