@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { openapi } from "../../src/openapi";
@@ -59,6 +60,9 @@ describe("the OpenAPI document", () => {
       [api("/reconcile", { method: "POST" }), "/reconcile", "post"],
       [api("/alerts/test", { method: "POST" }), "/alerts/test", "post"],
       [api("/invoices", {}, "wrong-token"), "/invoices", "get"],
+      [api("/audit?limit=3"), "/audit", "get"],
+      [api("/session"), "/session", "get"],
+      [api("/deliveries/redeliver?since=2026-01-01T00:00:00Z", { method: "POST" }, env.API_READ_TOKEN), "/deliveries/redeliver", "post"],
     ];
     for (const [req, path, method] of cases) {
       expect(await conforms(await call(req, o), path, method), `${method} ${path}`).toEqual([]);
