@@ -106,10 +106,13 @@ function route(): void {
 
 whenUnauthorized((message) => {
   setSession(null);
+  if (!message && document.getElementById("token")) return; // already asking, nothing new to say: keep what was typed
   signIn(message);
 });
 window.addEventListener("hashchange", route);
 // Ask who we are first: an Access cookie or a token kept in this tab signs in without a prompt.
+// With no token kept, the prompt shows at once (focused) and goes away if Access signed us in.
+if (!token.get()) signIn();
 api<Session>("/session").then(
   (s) => {
     setSession(s);
