@@ -45,7 +45,7 @@ const workers = defineProject({
           AUDIT_RETENTION_DAYS: "365",
           ACCESS_TEAM_DOMAIN: "",
           ACCESS_AUD: "",
-          API_READ_TOKEN: "test-read-token-0123456789",
+          API_READ_TOKEN: "",
           DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
           DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",
         },

@@ -3,9 +3,11 @@
 // workerd and in Node alike.
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+
 export interface TeamKey {
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: PrivateKey;
   jwk: Record<string, unknown>;
 }
 

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { accessJwt, keyFetches, newTeamKey, publicKeyAsSecretJwt, publishKeys, type TeamKey, unsignedJwt } from "../../support/access";
 import { hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
 import { captureLogs } from "../../support/logs";
-import { call, rows, uniqueKey } from "../../support/worker";
+import { call, READ_TOKEN, READ_TOKEN_ENV, rows, uniqueKey } from "../../support/worker";
 
 const TEAM = env.LOCAL_SERVER;
 const AUD = "aud-integration";
@@ -90,8 +90,8 @@ describe("sign-in through Cloudflare Access", () => {
 
   it("lets a bearer token decide when one is sent alongside the Access cookie", async () => {
     await publishKeys(TEAM, [k1]);
-    const headers = { cookie: `CF_Authorization=${await sign(k1)}`, authorization: `Bearer ${env.API_READ_TOKEN}` };
-    const res = await call(new Request("https://worker.test/session", { headers }), ACCESS);
+    const headers = { cookie: `CF_Authorization=${await sign(k1)}`, authorization: `Bearer ${READ_TOKEN}` };
+    const res = await call(new Request("https://worker.test/session", { headers }), { ...ACCESS, ...READ_TOKEN_ENV });
     expect(await res.json()).toMatchObject({ actor: { kind: "token", id: "api_read_token" }, scope: "read" });
   });
 

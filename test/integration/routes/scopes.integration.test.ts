@@ -5,10 +5,12 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app";
 import { hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
 import { captureLogs } from "../../support/logs";
-import { api, call, received, rows, uniqueKey } from "../../support/worker";
+import { api, call as callWith, type EnvOverrides, READ_TOKEN, READ_TOKEN_ENV, received, rows, uniqueKey } from "../../support/worker";
 
-const READ = env.API_READ_TOKEN;
+const READ = READ_TOKEN;
 const logs = captureLogs();
+/** Every call here has the read token configured. */
+const call = (req: Request, o: EnvOverrides = {}) => callWith(req, { ...READ_TOKEN_ENV, ...o });
 const from = (ip: string, req: Request) => {
   const headers = new Headers(req.headers);
   headers.set("cf-connecting-ip", ip);
