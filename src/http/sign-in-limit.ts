@@ -5,7 +5,7 @@
  */
 const shedUntil = new Map<string, number>();
 const SHED_MS = 60_000;
-const MAX_ENTRIES = 10_000;
+export const MAX_SIGN_IN_SHED = 10_000;
 
 export function signInShed(ip: string, now: number): boolean {
   const until = shedUntil.get(ip);
@@ -20,10 +20,12 @@ export async function noteSignInFailure(env: Env, ip: string, now: number): Prom
   const { success } = await env.AUTH_FAILURE_LIMITER.limit({ key: ip });
   if (success) return false;
   // A flood from many IPs must not grow the map without bound: the oldest entry goes first.
-  if (shedUntil.size >= MAX_ENTRIES) {
+  if (shedUntil.size >= MAX_SIGN_IN_SHED) {
     const oldest = shedUntil.keys().next().value;
     if (oldest !== undefined) shedUntil.delete(oldest);
   }
   shedUntil.set(ip, now + SHED_MS);
   return true;
 }
+
+export const signInShedCount = (): number => shedUntil.size;
