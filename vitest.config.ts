@@ -20,6 +20,7 @@ const workers = defineProject({
         ratelimits: {
           POSTBACK_LIMITER: { namespace_id: "1001", simple: { limit: 600, period: 60 } },
           POSTBACK_FAILURE_LIMITER: { namespace_id: "1002", simple: { limit: 30, period: 60 } },
+          AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: 20, period: 60 } },
         },
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
@@ -41,6 +42,10 @@ const workers = defineProject({
           ALERT_URL: "",
           ALERT_COOLDOWN_MINUTES: "60",
           RETENTION_DAYS: "90",
+          AUDIT_RETENTION_DAYS: "365",
+          ACCESS_TEAM_DOMAIN: "",
+          ACCESS_AUD: "",
+          API_READ_TOKEN: "",
           DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
           DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",
         },

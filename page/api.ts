@@ -1,6 +1,7 @@
 // The one door to the Worker's API: adds the bearer token, turns problem+json into a message, and
 // sends a 401 back to sign-in. The token lives in sessionStorage only: gone when the tab closes,
-// never in localStorage, a cookie or a URL.
+// never in localStorage, a cookie or a URL. Behind Cloudflare Access there is no token: the
+// browser's own Access cookie (same origin) signs every call in.
 
 const KEY = "ccp-api-token";
 
@@ -34,13 +35,10 @@ interface ApiOptions {
 
 export async function api<T>(path: string, { method = "GET", accept = [] }: ApiOptions = {}): Promise<T> {
   const t = token.get();
-  if (!t) {
-    onUnauthorized("");
-    throw new ApiError(401, "Not signed in.");
-  }
+  const headers: Record<string, string> = t ? { authorization: `Bearer ${t}`, accept: "application/json" } : { accept: "application/json" };
   let res: Response;
   try {
-    res = await fetch(path, { method, headers: { authorization: `Bearer ${t}`, accept: "application/json" }, cache: "no-store" });
+    res = await fetch(path, { method, headers, cache: "no-store" });
   } catch {
     throw new ApiError(0, "The Worker could not be reached. Check your connection and try again.");
   }
@@ -48,7 +46,8 @@ export async function api<T>(path: string, { method = "GET", accept = [] }: ApiO
   const body: unknown = type.includes("json") ? await res.json().catch(() => null) : null;
   if (res.status === 401) {
     token.clear();
-    const message = "The API refused this token (401). Sign in with the Worker's API_TOKEN.";
+    // No token sent and no Access session: simply not signed in yet, no error to show.
+    const message = t ? "The API refused this token (401). Sign in with the Worker's API_TOKEN." : "";
     onUnauthorized(message);
     throw new ApiError(401, message, "unauthorized");
   }

@@ -1,6 +1,8 @@
-// The operator console: sign-in, the shell (nav, sign out) and a hash router over four views.
-import { api, messageOf, token, whenUnauthorized } from "./api";
+// The operator console: sign-in, the shell (nav, sign out) and a hash router over the views.
+import { ApiError, api, messageOf, token, whenUnauthorized } from "./api";
 import { el, fill } from "./el";
+import { currentSession, type Session, sessionBadge, setSession } from "./session";
+import { activity } from "./views/activity";
 import { deliveries } from "./views/deliveries";
 import { invoice } from "./views/invoice";
 import { invoices } from "./views/invoices";
@@ -11,6 +13,7 @@ const NAV = [
   ["#/", "Overview"],
   ["#/invoices", "Invoices"],
   ["#/deliveries", "Deliveries"],
+  ["#/activity", "Activity"],
 ] as const;
 
 function signIn(message = "", kind: "error" | "info" = "error"): void {
@@ -21,7 +24,7 @@ function signIn(message = "", kind: "error" | "info" = "error"): void {
     token.set(input.value.trim());
     input.value = "";
     try {
-      await api("/stats"); // a 401 comes back here through whenUnauthorized
+      setSession(await api<Session>("/session")); // a 401 comes back here through whenUnauthorized
       route();
     } catch (err) {
       if (token.get()) {
@@ -56,6 +59,7 @@ function shell(): HTMLElement {
   const main = el("main", { id: "view" });
   const signOut = () => {
     token.clear();
+    setSession(null);
     history.replaceState(null, "", location.pathname);
     signIn("Signed out: the token is forgotten.", "info");
   };
@@ -66,7 +70,8 @@ function shell(): HTMLElement {
       { class: "top" },
       el("a", { class: "brand", href: "#/" }, "CryptoCloud postback"),
       el("nav", { "aria-label": "Views" }, ...NAV.map(([href, label]) => el("a", { href }, label))),
-      el("button", { class: "secondary", id: "sign-out", onclick: signOut }, "Sign out"),
+      sessionBadge(),
+      currentSession()?.actor.kind === "access" ? null : el("button", { class: "secondary", id: "sign-out", onclick: signOut }, "Sign out"),
     ),
     main,
   );
@@ -74,7 +79,7 @@ function shell(): HTMLElement {
 }
 
 function route(): void {
-  if (!token.get()) {
+  if (!currentSession()) {
     signIn();
     return;
   }
@@ -93,11 +98,27 @@ function route(): void {
   if (name === "invoices") invoices(view, params);
   else if (name === "invoice") void invoice(view, decodeURIComponent(arg));
   else if (name === "deliveries") deliveries(view, params);
+  else if (name === "activity") activity(view, params);
   else void overview(view);
   // Each view writes its heading before it waits for the API: move focus there, for keyboards and readers.
   view.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
 }
 
-whenUnauthorized((message) => signIn(message));
+whenUnauthorized((message) => {
+  setSession(null);
+  if (!message && document.getElementById("token")) return; // already asking, nothing new to say: keep what was typed
+  signIn(message);
+});
 window.addEventListener("hashchange", route);
-route();
+// Ask who we are first: an Access cookie or a token kept in this tab signs in without a prompt.
+// With no token kept, the prompt shows at once (focused) and goes away if Access signed us in.
+if (!token.get()) signIn();
+api<Session>("/session").then(
+  (s) => {
+    setSession(s);
+    route();
+  },
+  (e) => {
+    if (!(e instanceof ApiError && e.status === 401)) signIn(messageOf(e)); // a 401 has already shown the sign-in form
+  },
+);

@@ -2,6 +2,7 @@
 import { messageOf } from "./api";
 import { type Child, el, fill } from "./el";
 import { type Column, table } from "./format";
+import { recordedNote } from "./session";
 
 /** A native modal <dialog>; resolves true only when the operator presses the confirm button. */
 export function confirmAction(title: string, text: Child, ok: string): Promise<boolean> {
@@ -14,6 +15,7 @@ export function confirmAction(title: string, text: Child, ok: string): Promise<b
         { method: "dialog" },
         el("h2", { id: "dlg-title" }, title),
         el("div", null, text),
+        recordedNote(),
         el("p", { class: "actions" }, el("button", { value: "cancel", class: "secondary" }, "Cancel"), el("button", { value: "ok" }, ok)),
       ),
     );

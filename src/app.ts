@@ -5,10 +5,12 @@ import type { AppEnv } from "./http/context";
 import { problemResponse } from "./http/problem";
 import { log } from "./log";
 import { alertsRoute, reconcileRoute } from "./routes/admin";
+import { audit } from "./routes/audit";
 import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
+import { session } from "./routes/session";
 import { stats } from "./routes/stats";
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -37,6 +39,8 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/stats", stats);
   app.route("/reconcile", reconcileRoute);
   app.route("/alerts", alertsRoute);
+  app.route("/audit", audit);
+  app.route("/session", session);
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

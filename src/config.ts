@@ -1,3 +1,4 @@
+import { type AccessSettings, parseAccessSettings } from "./domain/access-config";
 import { alertFormat, alertTarget } from "./domain/alert";
 import { checkDestination } from "./domain/destination";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
@@ -18,6 +19,8 @@ export interface ConfigProblem {
 export interface Config {
   secretKeys: string[];
   apiToken: string | null;
+  readTokens: string[]; // API_READ_TOKEN: may only read
+  access: AccessSettings | null; // Cloudflare Access sign-in, when both variables are set and valid
   forward: {
     usable: boolean; // no forwarding error and a signing secret: deliveries can be created and sent
     urls: string[];
@@ -31,6 +34,7 @@ export interface Config {
   reconcile: { intervalMinutes: number; lookbackDays: number; projectIds: string[] };
   alerts: { urls: string[]; cooldownMinutes: number };
   retentionDays: number;
+  auditRetentionDays: number; // AUDIT_RETENTION_DAYS, whatever RETENTION_DAYS says (0 = keep all)
   queues: { deliveries: string; deadLetters: string };
   errors: ConfigProblem[]; // /health answers 503 while any is present
   warnings: ConfigProblem[];
@@ -129,6 +133,13 @@ function retryDelays(env: Env, problems: Problems): number[] {
   return parts.map(Number);
 }
 
+function accessSettings(env: Env, problems: Problems): AccessSettings | null {
+  const parsed = parseAccessSettings(str(env, "ACCESS_TEAM_DOMAIN"), list(env, "ACCESS_AUD"));
+  if (parsed.ok) return parsed.value;
+  problems.error("invalid_access", parsed.error.variable, "read_api", parsed.error.detail);
+  return null;
+}
+
 export function parseConfig(env: Env): Config {
   const problems = new Problems();
 
@@ -144,8 +155,12 @@ export function parseConfig(env: Env): Config {
   }
 
   const apiToken = str(env, "API_TOKEN") || null;
-  if (!apiToken) problems.warn("missing", "API_TOKEN", "read_api", "is not set: the read API answers 500");
-  else if (apiToken.length < 16) problems.warn("too_short", "API_TOKEN", "read_api", "is shorter than 16 characters");
+  const readTokens = list(env, "API_READ_TOKEN");
+  const access = accessSettings(env, problems);
+  if (!apiToken && !access) problems.warn("missing", "API_TOKEN", "read_api", "is not set: the read API answers 500");
+  else if (apiToken && apiToken.length < 16) problems.warn("too_short", "API_TOKEN", "read_api", "is shorter than 16 characters");
+  if (readTokens.some((t) => t.length < 16))
+    problems.warn("too_short", "API_READ_TOKEN", "read_api", "has a token shorter than 16 characters");
 
   const allowPrivate = bool(env, "FORWARD_ALLOW_PRIVATE", "forwarding", problems);
   const forwardUrls = urls(env, "FORWARD_URL", "forwarding", allowPrivate, problems);
@@ -175,6 +190,7 @@ export function parseConfig(env: Env): Config {
   }
   const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, problems);
   const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
+  const auditRetentionDays = int(env, "AUDIT_RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 365 }, problems);
   const queues = {
     deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",
     deadLetters: str(env, "DEAD_LETTER_QUEUE") || "cryptocloud-postback-deliveries-dlq",
@@ -188,6 +204,8 @@ export function parseConfig(env: Env): Config {
   return {
     secretKeys,
     apiToken,
+    readTokens,
+    access,
     forward: { usable, urls: usable ? forwardUrls : [], secrets, retryDelays: delays, timeoutMs },
     rejectTestMode,
     apiKey,
@@ -197,6 +215,7 @@ export function parseConfig(env: Env): Config {
     reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
     alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
     retentionDays: problems.affect("retention") ? 0 : retentionDays,
+    auditRetentionDays: problems.affect("retention") ? 0 : auditRetentionDays,
     queues,
     errors: problems.errors,
     warnings: problems.warnings,

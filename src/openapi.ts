@@ -91,6 +91,21 @@ const schemas: Record<string, Schema> = {
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
   BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
   ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
+  Actor: obj({
+    kind: { enum: ["access", "token"] },
+    id: { type: "string", description: "the Access email or common name; api_token or api_read_token" },
+  }),
+  AuditEntry: obj({
+    id: str,
+    at: str,
+    actor: ref("Actor"),
+    action: { type: "string", description: "<noun>.<verb>: invoice.redeliver, deliveries.redeliver, reconcile.run, alert.test, …" },
+    target: nullable("string"),
+    request_id: str,
+    summary: { type: "object", description: "what it did, as counts and ids; never a secret" },
+  }),
+  AuditList: obj({ entries: list(ref("AuditEntry")), next_cursor: nullable("string") }),
+  Session: obj({ actor: ref("Actor"), scope: { enum: ["all", "read"] } }),
   AlertTest: obj({ results: list(obj({ destination: str, status: nullable("integer"), error: nullable("string") })) }),
   Health: obj({
     status: { enum: ["ok", "unhealthy"] },
@@ -103,6 +118,8 @@ const schemas: Record<string, Schema> = {
     reconciliation: str,
     alerts: int,
     retention_days: int,
+    audit_retention_days: int,
+    access: { enum: ["on", "off"] },
     reject_test_mode: bool,
   }),
   Stats: obj({
@@ -135,14 +152,27 @@ const json = (description: string, schema: string) => ({ description, content: {
 const q = (name: string, description: string, required = false) => ({ name, in: "query", required, schema: str, description });
 const path = (name: string, description: string) => ({ name, in: "path", required: true, schema: str, description });
 const invoiceId = path("invoice_id", "With or without INV-");
-const bearer = [{ bearer: [] }];
-const authed = { "400": problem, "401": problem, "500": problem };
+// Any one of them: a bearer token (API_TOKEN, or API_READ_TOKEN for reads), or Cloudflare Access.
+const bearer = [{ bearer: [] }, { accessJwt: [] }, { accessCookie: [] }];
+const authed = { "400": problem, "401": problem, "429": problem, "500": problem };
+/** A route that changes something: a read token is 403 (insufficient_scope) and the action is in GET /audit. */
+const changes = { ...authed, "403": problem };
+const securitySchemes = {
+  bearer: { type: "http", scheme: "bearer", description: "API_TOKEN (everything) or API_READ_TOKEN (GET only)" },
+  accessJwt: {
+    type: "apiKey",
+    in: "header",
+    name: "Cf-Access-Jwt-Assertion",
+    description: "Cloudflare Access (ACCESS_TEAM_DOMAIN, ACCESS_AUD)",
+  },
+  accessCookie: { type: "apiKey", in: "cookie", name: "CF_Authorization", description: "Cloudflare Access, in a browser" },
+};
 
 export const openapi = {
   openapi: "3.1.0",
   info: { title: "cryptocloud-postback", version: "2", description: "Receives CryptoCloud postbacks; read and admin API." },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN" } },
+    securitySchemes,
     schemas: { ...schemas, ...webhookSchemas },
   },
   // The events the Worker sends (src/openapi-webhooks.ts): to FORWARD_URL, and generic ALERT_URL alerts.
@@ -207,7 +237,7 @@ export const openapi = {
         summary: "Deliver the current event again to every FORWARD_URL, same webhook-id",
         security: bearer,
         parameters: [invoiceId],
-        responses: { "202": json("Queued", "Redelivered"), "404": problem, "409": problem, ...authed },
+        responses: { "202": json("Queued", "Redelivered"), "404": problem, "409": problem, ...changes },
       },
     },
     "/deliveries": {
@@ -231,7 +261,7 @@ export const openapi = {
         summary: "Bulk replay after an outage: at most 500 a call, oldest first; call again while more is true",
         security: bearer,
         parameters: [q("state", "exhausted (default) | failed"), q("since", "ISO time the deliveries reached the state", true)],
-        responses: { "202": json("Queued", "BulkRedelivered"), "409": problem, ...authed },
+        responses: { "202": json("Queued", "BulkRedelivered"), "409": problem, ...changes },
       },
     },
     "/reconcile": {
@@ -244,7 +274,7 @@ export const openapi = {
           "202": json("Stopped at the request bound; the cron continues", "ReconcileSummary"),
           "409": problem,
           "502": problem,
-          ...authed,
+          ...changes,
         },
       },
     },
@@ -252,7 +282,27 @@ export const openapi = {
       post: {
         summary: "Send a test alert to every ALERT_URL now",
         security: bearer,
-        responses: { "200": json("Each URL's answer", "AlertTest"), "409": problem, ...authed },
+        responses: { "200": json("Each URL's answer", "AlertTest"), "409": problem, ...changes },
+      },
+    },
+    "/audit": {
+      get: {
+        summary: "The audit log: every operator action that changed something, newest first",
+        security: bearer,
+        parameters: [
+          q("since", "ISO time: at or after"),
+          q("action", "exact action, e.g. invoice.redeliver"),
+          q("limit", "1 to 200, default 50"),
+          q("cursor", "next_cursor of the previous page"),
+        ],
+        responses: { "200": json("A page", "AuditList"), ...authed },
+      },
+    },
+    "/session": {
+      get: {
+        summary: "Who this request is signed in as (Access or a token) and what it may do; the page asks it first",
+        security: bearer,
+        responses: { "200": json("The session", "Session"), ...authed },
       },
     },
     "/stats": {

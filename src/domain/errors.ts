@@ -10,6 +10,7 @@ export type AppError =
   | { code: "invalid_field"; field: string; reason: string }
   | { code: "invalid_token"; failure: TokenFailure }
   | { code: "unauthorized" }
+  | { code: "insufficient_scope" } // a read-only token (API_READ_TOKEN) on a route that changes something
   | { code: "not_found" }
   | { code: "method_not_allowed"; allow: string }
   | { code: "payload_too_large"; limit: number }

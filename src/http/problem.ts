@@ -39,8 +39,15 @@ export function toProblem(error: AppError): Problem {
       return {
         status: 401,
         title: "Unauthorized",
-        detail: "Send Authorization: Bearer <API_TOKEN>.",
+        detail: "Send Authorization: Bearer <API_TOKEN>, or sign in through Cloudflare Access.",
         headers: { "www-authenticate": 'Bearer realm="cryptocloud-postback"' },
+      };
+    case "insufficient_scope":
+      return {
+        status: 403,
+        title: "Insufficient scope",
+        detail: "This token may only read (API_READ_TOKEN); nothing was changed. Use API_TOKEN or sign in through Cloudflare Access.",
+        headers: { "www-authenticate": 'Bearer realm="cryptocloud-postback", error="insufficient_scope"' },
       };
     case "not_found":
       return { status: 404, title: "Not found", detail: "No such resource." };

@@ -5,6 +5,7 @@ import { parseSinceDay } from "../domain/reconcile";
 import type { AppEnv } from "../http/context";
 import { queryOf } from "../http/query";
 import { reconcile } from "../reconcile/run";
+import { auditStatement } from "../store/audit";
 import { requireApiToken } from "./auth";
 
 /** Actions an operator triggers: reconcile now (/reconcile), test the alert setup (/alerts/test). */
@@ -37,5 +38,16 @@ reconcileRoute.post("/", async (c) => {
 alertsRoute.post("/test", async (c) => {
   queryOf(c.req.url, []);
   if (c.get("config").alerts.urls.length === 0) return fail({ code: "not_enabled", variable: "ALERT_URL", feature: "Alerts" });
-  return c.json({ results: await sendTestAlerts(c.env, new Date()) });
+  const now = new Date();
+  const results = await sendTestAlerts(c.env, now);
+  // Nothing in D1 changes here (the alerts go straight out), so the entry is a batch of one, written
+  // once the answers are in: it records what was sent and how each destination answered.
+  const delivered = results.filter((r) => r.error === null).length;
+  const summary = { destinations: results.length, delivered };
+  await auditStatement(
+    c.env.DB,
+    { actor: c.get("actor"), action: "alert.test", target: null, requestId: c.get("requestId"), summary },
+    now,
+  ).run();
+  return c.json({ results });
 });

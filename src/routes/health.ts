@@ -51,6 +51,8 @@ health.get("/", async (c) => {
       reconciliation: config.apiKey && config.reconcile.intervalMinutes > 0 ? `every ${config.reconcile.intervalMinutes} min` : "off",
       alerts: config.alerts.urls.length,
       retention_days: config.retentionDays,
+      audit_retention_days: config.auditRetentionDays,
+      access: config.access ? "on" : "off", // Cloudflare Access sign-in (ACCESS_TEAM_DOMAIN and ACCESS_AUD)
       reject_test_mode: config.rejectTestMode,
     },
     ok ? 200 : 503,

@@ -1,4 +1,5 @@
-import type { AuditEntry } from "../domain/audit";
+import type { AuditEntry, AuditRow } from "../domain/audit";
+import { type Cursor, encodeCursor } from "../domain/cursor";
 import type { Condition } from "./alerts-signal";
 
 /**
@@ -30,4 +31,28 @@ export function auditStatement(
       JSON.stringify(entry.summary),
       ...when.params,
     );
+}
+
+export interface AuditQuery {
+  limit: number;
+  cursor: Cursor | null;
+  since: string | null; // ISO: at >= since
+  action: string | null; // exact
+}
+
+/** Newest first, by (at, id): a stable key, so pages never skip or repeat (index audit_newest). */
+export async function listAudit(db: D1Database, query: AuditQuery): Promise<{ rows: AuditRow[]; next: string | null }> {
+  const after = query.cursor;
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM audit_log
+       WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR (at, id) < (?3, ?4))
+       ORDER BY at DESC, id DESC LIMIT ?5`,
+    )
+    .bind(query.since, query.action, after?.at ?? null, after?.id ?? null, query.limit + 1)
+    .all<AuditRow>();
+  const rows = results.slice(0, query.limit);
+  const last = rows[rows.length - 1];
+  const next = results.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null;
+  return { rows, next };
 }

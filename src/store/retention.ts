@@ -18,6 +18,8 @@ const PRUNES = {
       ORDER BY p.id LIMIT ?2)`,
   alerts: "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE state <> 'pending' AND updated_at < ?1 LIMIT ?2)",
   alert_cooldowns: "DELETE FROM alert_cooldowns WHERE rowid IN (SELECT rowid FROM alert_cooldowns WHERE opened_at < ?1 LIMIT ?2)",
+  // Called with AUDIT_RETENTION_DAYS' cutoff, never RETENTION_DAYS' (see retention/prune.ts).
+  audit_log: "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ?1 ORDER BY at LIMIT ?2)",
 } as const;
 
 export type PrunedTable = keyof typeof PRUNES;
@@ -29,7 +31,17 @@ export async function pruneOnce(db: D1Database, table: PrunedTable, cutoff: Date
   return meta.changes ?? 0;
 }
 
-const COUNTED = ["invoices", "postbacks", "events", "deliveries", "delivery_attempts", "confirmations", "alerts", "alert_signals"] as const;
+const COUNTED = [
+  "invoices",
+  "postbacks",
+  "events",
+  "deliveries",
+  "delivery_attempts",
+  "confirmations",
+  "alerts",
+  "alert_signals",
+  "audit_log",
+] as const;
 
 /** Rows per table and the database's size in bytes, for /stats. */
 export async function tableSizes(db: D1Database): Promise<{ rows: Record<string, number>; database_bytes: number | null }> {

@@ -3,7 +3,7 @@ import { buildApp } from "../../src/app";
 import { openapi } from "../../src/openapi";
 import { hook, paidInvoiceFor, runConsumer } from "../support/delivery";
 import { validate } from "../support/schema";
-import { api, call, uniqueKey } from "../support/worker";
+import { api, call, READ_TOKEN, READ_TOKEN_ENV, uniqueKey } from "../support/worker";
 
 /** The app's routes as "METHOD /path/{param}", leaving out middleware and the catch-all 405. */
 function appRoutes(): string[] {
@@ -39,7 +39,7 @@ describe("the OpenAPI document", () => {
 
   it("describes live responses exactly: every field typed, none left out", async () => {
     const receiver = hook(uniqueKey());
-    const o = { FORWARD_URL: receiver, CRYPTOCLOUD_API_KEY: "" };
+    const o = { FORWARD_URL: receiver, CRYPTOCLOUD_API_KEY: "", ...READ_TOKEN_ENV };
     const { invoiceId, deliveryIds } = await paidInvoiceFor([receiver]);
     await runConsumer(deliveryIds);
     const id = deliveryIds[0] ?? "";
@@ -59,6 +59,9 @@ describe("the OpenAPI document", () => {
       [api("/reconcile", { method: "POST" }), "/reconcile", "post"],
       [api("/alerts/test", { method: "POST" }), "/alerts/test", "post"],
       [api("/invoices", {}, "wrong-token"), "/invoices", "get"],
+      [api("/audit?limit=3"), "/audit", "get"],
+      [api("/session"), "/session", "get"],
+      [api("/deliveries/redeliver?since=2026-01-01T00:00:00Z", { method: "POST" }, READ_TOKEN), "/deliveries/redeliver", "post"],
     ];
     for (const [req, path, method] of cases) {
       expect(await conforms(await call(req, o), path, method), `${method} ${path}`).toEqual([]);

@@ -11,6 +11,9 @@ import type { AddressInfo } from "node:net";
  *   POST /_list/<key>      body {items, limit_means?, ignore_offset?, fail_from?, fail_status?, fail_body?}: a stateful
  *                          fake of merchant/list (pages items by offset and limit) and merchant/info (by uuids)
  *   GET  /_requests/<key>  what that key received, oldest first
+ *   PUT  /_jwks            body {keys: [...]}: the key set a fake Cloudflare Access team publishes ("down": 503)
+ *   GET  /_jwks            {fetches}: how many times the key set was fetched
+ *   GET  /cdn-cgi/access/certs   the key set (this server's origin is then the team domain)
  */
 export interface Received {
   method: string;
@@ -45,11 +48,21 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
   const received = new Map<string, Received[]>();
   const programs = new Map<string, Canned[]>();
   const accounts = new Map<string, ListProgram>();
+  const jwks = { body: '{"keys":[]}', fetches: 0 };
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://local");
     const [, kind, key = ""] = url.pathname.split("/");
     if (kind === "_requests") return json(res, 200, received.get(key) ?? []);
+    if (kind === "_jwks") {
+      if (req.method === "PUT") jwks.body = body;
+      return json(res, 200, { fetches: jwks.fetches });
+    }
+    if (url.pathname === "/cdn-cgi/access/certs") {
+      jwks.fetches++;
+      if (jwks.body === "down") return json(res, 503, { error: "down" });
+      return res.writeHead(200, { "content-type": "application/json" }).end(jwks.body);
+    }
     if (kind === "_list") {
       accounts.set(key, JSON.parse(body) as ListProgram);
       return json(res, 200, { ok: true });

@@ -53,3 +53,7 @@ export async function runCron(at: Date, overrides: EnvOverrides = {}): Promise<v
   await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), envWith(overrides), ctx);
   await waitOnExecutionContext(ctx);
 }
+
+/** A read-only token (API_READ_TOKEN): pass `READ_TOKEN_ENV` to a call to configure it. */
+export const READ_TOKEN = "test-read-token-0123456789";
+export const READ_TOKEN_ENV = { API_READ_TOKEN: READ_TOKEN };

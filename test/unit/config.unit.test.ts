@@ -157,4 +157,33 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...without, ALERT_URL: "https://ops.example/alerts" }).errors.map((e) => e.affects)).toEqual(["alerts"]);
     expect(parseConfig({ ...without, ALERT_URL: "https://hooks.slack.com/services/T/B/X" }).errors).toEqual([]);
   });
+
+  it("turns Access on only with both ACCESS_TEAM_DOMAIN and ACCESS_AUD, several audiences allowed", () => {
+    expect(parseConfig(good).access).toBeNull();
+    const c = parseConfig({ ...good, ACCESS_TEAM_DOMAIN: "https://shop.cloudflareaccess.com/", ACCESS_AUD: "a1, a2" });
+    expect(c.access).toEqual({ teamDomain: "https://shop.cloudflareaccess.com", audiences: ["a1", "a2"] });
+    expect(c.errors).toEqual([]);
+  });
+
+  it("reports a plain-http team domain outside loopback as an error, and keeps Access off", () => {
+    const c = parseConfig({ ...good, ACCESS_TEAM_DOMAIN: "http://shop.cloudflareaccess.com", ACCESS_AUD: "a1" });
+    expect(c.access).toBeNull();
+    expect(c.errors.map((e) => [e.code, e.variable])).toEqual([["invalid_access", "ACCESS_TEAM_DOMAIN"]]);
+  });
+
+  it("reads API_READ_TOKEN as a list, warns about a short one, and needs no API_TOKEN behind Access", () => {
+    expect(parseConfig({ ...good, API_READ_TOKEN: "read-token-0000000001,read-token-0000000002" }).readTokens).toHaveLength(2);
+    expect(parseConfig({ ...good, API_READ_TOKEN: "short" }).warnings.map((w) => w.variable)).toEqual(["API_READ_TOKEN"]);
+    const access = { ACCESS_TEAM_DOMAIN: "https://shop.cloudflareaccess.com", ACCESS_AUD: "a1" };
+    expect(parseConfig({ ...good, ...access, API_TOKEN: "" }).warnings).toEqual([]);
+  });
+
+  it("keeps audit entries 365 days by default, and AUDIT_RETENTION_DAYS apart from RETENTION_DAYS", () => {
+    expect(parseConfig(good).auditRetentionDays).toBe(365);
+    expect(parseConfig({ ...good, RETENTION_DAYS: "7", AUDIT_RETENTION_DAYS: "730" })).toMatchObject({
+      retentionDays: 7,
+      auditRetentionDays: 730,
+    });
+    expect(parseConfig({ ...good, AUDIT_RETENTION_DAYS: "forever" }).auditRetentionDays).toBe(0);
+  });
 });

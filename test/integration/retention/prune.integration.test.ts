@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { API_TOKEN_ACTOR } from "../../../src/domain/audit";
 import { prune } from "../../../src/retention/prune";
+import { auditStatement } from "../../../src/store/audit";
 import { API_KEY, fakeApi } from "../../support/cryptocloud";
 import { hook, paidInvoiceFor, runConsumer } from "../../support/delivery";
 import { api, call, envWith, rows, runCron, uniqueKey } from "../../support/worker";
@@ -98,7 +100,22 @@ describe("retention (RETENTION_DAYS, default 90)", () => {
   it("keeps everything with RETENTION_DAYS=0", async () => {
     const { invoiceId } = await paidInvoiceFor([hook(uniqueKey())]);
     await age(invoiceId, 4000);
-    expect(await prune(envWith({ RETENTION_DAYS: "0" }), new Date(), { force: true })).toBeNull();
+    expect(await prune(envWith({ RETENTION_DAYS: "0", AUDIT_RETENTION_DAYS: "0" }), new Date(), { force: true })).toBeNull();
+    await prune(envWith({ RETENTION_DAYS: "0" }), new Date(), { force: true }); // the audit log's own retention still runs
     expect(await kept(invoiceId)).toMatchObject({ postbacks: 1, deliveries: 1 });
+  });
+
+  it("keeps audit entries AUDIT_RETENTION_DAYS (365), whatever RETENTION_DAYS says", async () => {
+    const entry = (target: string) => ({ actor: API_TOKEN_ACTOR, action: "test.retention", target, requestId: "r", summary: {} });
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    await env.DB.batch([auditStatement(env.DB, entry("d100"), ago(100)), auditStatement(env.DB, entry("d400"), ago(400))]);
+    const left = async () =>
+      (await rows<{ target: string }>("SELECT target FROM audit_log WHERE action = 'test.retention'")).map((r) => r.target);
+    await prune(envWith({ RETENTION_DAYS: "7" }), new Date(), { force: true });
+    expect(await left()).toEqual(["d100"]);
+    await prune(envWith({ AUDIT_RETENTION_DAYS: "0" }), ago(-365), { force: true }); // 0 keeps the log forever
+    expect(await left()).toEqual(["d100"]);
+    await prune(envWith({ RETENTION_DAYS: "0", AUDIT_RETENTION_DAYS: "30" }), new Date(), { force: true });
+    expect(await left()).toEqual([]);
   });
 });

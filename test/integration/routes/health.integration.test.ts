@@ -44,4 +44,17 @@ describe("GET /health", () => {
     expect(body.errors).toEqual([expect.stringMatching(/waited over an hour for confirmation/)]);
     await env.DB.prepare("DELETE FROM invoices WHERE invoice_id = 'HEALTHWAIT'").run();
   });
+
+  it("refuses a plain-http Access team domain outside loopback as a configuration error, and says whether Access is on", async () => {
+    const { status, body } = await health({ ACCESS_TEAM_DOMAIN: "http://team.example.com", ACCESS_AUD: "aud" });
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      access: "off",
+      problems: [{ code: "invalid_access", variable: "ACCESS_TEAM_DOMAIN", affects: "read_api" }],
+    });
+    expect((await health({ ACCESS_TEAM_DOMAIN: "http://127.0.0.1:9", ACCESS_AUD: "aud" })).body).toMatchObject({
+      status: "ok",
+      access: "on",
+    });
+  });
 });
