@@ -2,6 +2,7 @@
 import { messageOf } from "./api";
 import { type Child, el, fill } from "./el";
 import { type Column, table } from "./format";
+import { t } from "./i18n";
 
 /** A native modal <dialog>; resolves true only when the operator presses the confirm button. */
 export function confirmAction(title: string, text: Child, ok: string): Promise<boolean> {
@@ -14,7 +15,7 @@ export function confirmAction(title: string, text: Child, ok: string): Promise<b
         { method: "dialog" },
         el("h2", { id: "dlg-title" }, title),
         el("div", null, text),
-        el("p", { class: "actions" }, el("button", { value: "cancel", class: "secondary" }, "Cancel"), el("button", { value: "ok" }, ok)),
+        el("p", { class: "actions" }, el("button", { value: "cancel", class: "secondary" }, t("common.cancel")), el("button", { value: "ok" }, ok)),
       ),
     );
     dialog.addEventListener("close", () => {
@@ -57,13 +58,13 @@ export function paged<T>(
   const grid = table(columns);
   const none = el("p", { class: "muted", hidden: true }, empty);
   grid.node.hidden = true;
-  const more = el("button", { class: "secondary", hidden: true, onclick: () => void page() }, "Load more");
+  const more = el("button", { class: "secondary", hidden: true, onclick: () => void page() }, t("common.loadMore"));
   const status = notice();
   let cursor: string | null = null;
   let count = 0;
   async function page(): Promise<void> {
     more.disabled = true;
-    status.show("info", "Loading…");
+    status.show("info", t("common.loading"));
     try {
       const { rows, next } = await load(cursor);
       cursor = next;
