@@ -43,7 +43,11 @@ export async function api<T>(path: string, { method = "GET", accept = [], blob =
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers: { authorization: `Bearer ${bearer}`, accept: blob ? "*/*" : "application/json" }, cache: "no-store" });
+    res = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, accept: blob ? "*/*" : "application/json" },
+      cache: "no-store",
+    });
   } catch {
     throw new ApiError(0, t("api.unreachable"));
   }
@@ -59,7 +63,11 @@ export async function api<T>(path: string, { method = "GET", accept = [], blob =
   if (res.ok || accept.includes(res.status)) return body as T;
   const problem = (body ?? {}) as { detail?: unknown; title?: unknown; code?: unknown };
   const text = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : res.statusText;
-  throw new ApiError(res.status, t("api.failed", { status: String(res.status), text: text || t("api.requestFailed") }), typeof problem.code === "string" ? problem.code : undefined);
+  throw new ApiError(
+    res.status,
+    t("api.failed", { status: String(res.status), text: text || t("api.requestFailed") }),
+    typeof problem.code === "string" ? problem.code : undefined,
+  );
 }
 
 /** An error's message for the page, whatever was thrown. */

@@ -28,8 +28,10 @@ export function setLang(next: Lang): void {
 const cache = new Map<string, Intl.NumberFormat | Intl.PluralRules | Intl.DateTimeFormat>();
 function memo<T extends Intl.NumberFormat | Intl.PluralRules | Intl.DateTimeFormat>(id: string, make: () => T): T {
   const k = `${lang}:${id}`;
-  let f = cache.get(k) as T | undefined;
-  if (!f) cache.set(k, (f = make()));
+  const known = cache.get(k) as T | undefined;
+  if (known) return known;
+  const f = make();
+  cache.set(k, f);
   return f;
 }
 

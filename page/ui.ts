@@ -15,7 +15,12 @@ export function confirmAction(title: string, text: Child, ok: string): Promise<b
         { method: "dialog" },
         el("h2", { id: "dlg-title" }, title),
         el("div", null, text),
-        el("p", { class: "actions" }, el("button", { value: "cancel", class: "secondary" }, t("common.cancel")), el("button", { value: "ok" }, ok)),
+        el(
+          "p",
+          { class: "actions" },
+          el("button", { value: "cancel", class: "secondary" }, t("common.cancel")),
+          el("button", { value: "ok" }, ok),
+        ),
       ),
     );
     dialog.addEventListener("close", () => {

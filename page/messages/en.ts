@@ -163,7 +163,8 @@ export const en = {
   "invoice.redeliver": "Redeliver",
   "invoice.refresh": "Refresh deliveries",
   "invoice.confirm": "Redeliver invoice {id}?",
-  "invoice.explain": "Sends the invoice's current event again to every FORWARD_URL, with the same webhook-id, so your backend can dedupe it.",
+  "invoice.explain":
+    "Sends the invoice's current event again to every FORWARD_URL, with the same webhook-id, so your backend can dedupe it.",
   "invoice.queuedNone": "Nothing queued: no FORWARD_URL is configured.",
   "invoice.queued": {
     one: "Queued {count} delivery, a new round: {ids}.",

@@ -54,7 +54,12 @@ function bars(rows: ApiDailyRow[], s: Series): HTMLElement {
     "figure",
     { class: "chart" },
     el("figcaption", null, s.label),
-    el("div", { class: "plot" }, el("span", { class: "axis-max", "aria-hidden": "true" }, most && max > 0 ? s.top(most) : "0"), svg("svg", box, ...rects)),
+    el(
+      "div",
+      { class: "plot" },
+      el("span", { class: "axis-max", "aria-hidden": "true" }, most && max > 0 ? s.top(most) : "0"),
+      svg("svg", box, ...rects),
+    ),
     el(
       "p",
       { class: "axis-x", "aria-hidden": "true" },
@@ -91,7 +96,8 @@ function draw(rows: ApiDailyRow[]): HTMLElement[] {
   const known = rows.filter((r) => r.amount_usd !== null).map((r) => r.amount_usd as string);
   const invoices = rows.reduce((n, r) => n + r.invoices, 0);
   const usd = decimal(sumDecimals(known));
-  const total = known.length === rows.length ? t("chart.total", { count: invoices, usd }) : t("chart.totalPartial", { count: invoices, usd });
+  const total =
+    known.length === rows.length ? t("chart.total", { count: invoices, usd }) : t("chart.totalPartial", { count: invoices, usd });
   return [
     el("p", { class: "big" }, total),
     el(

@@ -43,12 +43,7 @@ export function deliveries(view: HTMLElement, params: URLSearchParams): void {
   };
   view.append(
     el("h1", { tabindex: -1 }, t("nav.deliveries")),
-    el(
-      "form",
-      { class: "filters", onsubmit: (e: Event) => e.preventDefault() },
-      el("label", { for: "f-state" }, t("col.state")),
-      select,
-    ),
+    el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, el("label", { for: "f-state" }, t("col.state")), select),
     paged(columns(), load, state ? t("deliveries.noneInState", { state: statusLabel(state) }) : t("deliveries.none")),
     bulkRedeliver(),
   );

@@ -3,7 +3,7 @@
 import type { ApiHealth, ApiReconcileSummary, ApiStats, PublicInvoice } from "../../src/domain/wire";
 import { api, messageOf } from "../api";
 import { el, fill } from "../el";
-import { age, badge, humanKey, invoiceLink, kv, rowsOrNone, time, value } from "../format";
+import { age, badge, humanKey, invoiceLink, kv, rowsOrNone, value } from "../format";
 import { decimal, num, t, tx } from "../i18n";
 import { confirmAction, errorBox, notice, section } from "../ui";
 import { dailyCard } from "./daily-chart";
