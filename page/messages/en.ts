@@ -182,6 +182,7 @@ export const en = {
     one: "Round {round} · {count} attempt · next attempt {next}",
     other: "Round {round} · {count} attempts · next attempt {next}",
   },
+  "invoice.earlier": { one: "{count} earlier attempt", other: "{count} earlier attempts" },
   "invoice.lastError": "last error: {error}",
   "invoice.deliveryId": "Delivery {id}",
 

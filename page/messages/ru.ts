@@ -205,6 +205,12 @@ export const ru: Table = {
     many: "Раунд {round} · {count} попыток · следующая {next}",
     other: "Раунд {round} · {count} попытки · следующая {next}",
   },
+  "invoice.earlier": {
+    one: "{count} более ранняя попытка",
+    few: "{count} более ранние попытки",
+    many: "{count} более ранних попыток",
+    other: "{count} более ранней попытки",
+  },
   "invoice.lastError": "последняя ошибка: {error}",
   "invoice.deliveryId": "Доставка {id}",
 

@@ -2,7 +2,7 @@
 import type { ApiAttempt, ApiDelivery, ApiReceipt, PublicInvoice } from "../../src/domain/wire";
 import { ApiError, api, messageOf } from "../api";
 import { el, fill } from "../el";
-import { amount, badge, type Column, kv, rowsOrNone, time, yesNo } from "../format";
+import { amount, badge, type Column, kv, rowsOrNone, table, time, yesNo } from "../format";
 import { t, tx } from "../i18n";
 import { confirmAction, errorBox, notice, section } from "../ui";
 
@@ -114,6 +114,19 @@ export function delivery(d: ApiDelivery): HTMLElement {
       d.last_error ? el("span", null, " · ", t("invoice.lastError", { error: d.last_error })) : null,
     ),
     el("details", null, el("summary", null, ...tx("invoice.deliveryId", { id: el("span", { class: "mono" }, id) })), kv(rest)),
-    rowsOrNone(attemptColumns(), attempts, t("invoice.noAttempt")),
+    attemptsOf(attempts),
+  );
+}
+
+const SHOWN_ATTEMPTS = 3;
+/** The latest attempts in view; earlier ones folded, so 14 failed tries do not make a phone scroll for pages. */
+function attemptsOf(attempts: ApiAttempt[]): HTMLElement {
+  if (attempts.length <= SHOWN_ATTEMPTS) return rowsOrNone(attemptColumns(), attempts, t("invoice.noAttempt"));
+  const earlier = attempts.slice(0, -SHOWN_ATTEMPTS);
+  return el(
+    "div",
+    null,
+    el("details", null, el("summary", null, t("invoice.earlier", { count: earlier.length })), table(attemptColumns(), earlier).node),
+    table(attemptColumns(), attempts.slice(-SHOWN_ATTEMPTS)).node,
   );
 }
