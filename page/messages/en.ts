@@ -117,6 +117,7 @@ export const en = {
   "chart.invoicesOn": { one: "{day}: {count} invoice", other: "{day}: {count} invoices" },
   "chart.usdOn": "{day}: {usd} USD",
   "chart.usdUnknownOn": "{day}: USD amount unknown",
+  "chart.peak": "top {value}",
   "chart.unknown": "unknown",
   "chart.table": "The numbers, day by day",
   "chart.col.date": "Day (UTC)",

@@ -131,6 +131,7 @@ export const ru: Table = {
   },
   "chart.usdOn": "{day}: {usd} USD",
   "chart.usdUnknownOn": "{day}: сумма в USD неизвестна",
+  "chart.peak": "максимум {value}",
   "chart.unknown": "неизвестно",
   "chart.table": "Цифры по дням",
   "chart.col.date": "День (UTC)",

@@ -53,13 +53,13 @@ function bars(rows: ApiDailyRow[], s: Series): HTMLElement {
   return el(
     "figure",
     { class: "chart" },
-    el("figcaption", null, s.label),
     el(
-      "div",
-      { class: "plot" },
-      el("span", { class: "axis-max", "aria-hidden": "true" }, most && max > 0 ? s.top(most) : "0"),
-      svg("svg", box, ...rects),
+      "figcaption",
+      null,
+      el("span", null, s.label),
+      el("span", { class: "axis-max", "aria-hidden": "true" }, t("chart.peak", { value: most && max > 0 ? s.top(most) : "0" })),
     ),
+    el("div", { class: "plot" }, svg("svg", box, ...rects)),
     el(
       "p",
       { class: "axis-x", "aria-hidden": "true" },

@@ -62,7 +62,7 @@ describe.runIf(chromiumPath)("the overview's daily chart", () => {
     expect(await usd.nth(28).getAttribute("class")).toBe("unknown");
     expect(await usd.nth(28).locator("title").textContent()).toContain("USD amount unknown");
     expect(await usd.nth(0).getAttribute("height")).toBe("0");
-    expect(await page.locator("#daily figure").nth(1).locator(".axis-max").textContent()).toBe("1,000,000,000,000,000.01");
+    expect(await page.locator("#daily figure").nth(1).locator(".axis-max").textContent()).toBe("top 1,000,000,000,000,000.01");
     expect(errors).toEqual([]);
     await page.context().close();
   });
