@@ -54,12 +54,14 @@ export const errorBox = (e: unknown): HTMLElement => el("p", { class: "notice er
 export const section = (title: string, ...children: Child[]): HTMLElement =>
   el("section", { class: "card" }, el("h2", null, title), ...children);
 
+/** One page of a cursor-paged list, as the views hand it to paged(). */
+export interface Page<T> {
+  rows: T[];
+  next: string | null;
+}
+
 /** A table read page by page: `load(cursor)` returns rows and the next cursor; "Load more" appends. */
-export function paged<T>(
-  columns: Column<T>[],
-  load: (cursor: string | null) => Promise<{ rows: T[]; next: string | null }>,
-  empty: string,
-): HTMLElement {
+export function paged<T>(columns: Column<T>[], load: (cursor: string | null) => Promise<Page<T>>, empty: string): HTMLElement {
   const grid = table(columns);
   const none = el("p", { class: "muted", hidden: true }, empty);
   grid.node.hidden = true;

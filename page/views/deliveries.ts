@@ -1,10 +1,10 @@
 // Deliveries by state, newest first; each opens its invoice (with every attempt). Bulk redeliver.
-import type { ApiDelivery, Page } from "../../src/domain/wire";
+import type { ApiDelivery } from "../../src/domain/wire";
 import { api, messageOf } from "../api";
 import { el } from "../el";
 import { badge, type Column, invoiceLink, statusLabel, time } from "../format";
 import { t, tx } from "../i18n";
-import { confirmAction, notice, paged, section } from "../ui";
+import { confirmAction, notice, type Page, paged, section } from "../ui";
 
 // The states GET /deliveries filters by. At merge this becomes src/domain's DELIVERY_STATES (the
 // delivery engine's list, which adds `canceled`); a state missing here still shows, by its name.

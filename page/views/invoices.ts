@@ -1,12 +1,12 @@
 // Invoices: newest first, by status, or found by invoice id or exact order_id; "Load more" by cursor;
 // "Download CSV" for a range of days.
 import { INVOICE_STATUSES } from "../../src/domain/status";
-import type { Page, PublicInvoice } from "../../src/domain/wire";
+import type { PublicInvoice } from "../../src/domain/wire";
 import { ApiError, api } from "../api";
 import { el } from "../el";
 import { amount, badge, type Column, invoiceLink, statusLabel, time, yesNo } from "../format";
 import { t } from "../i18n";
-import { paged } from "../ui";
+import { type Page, paged } from "../ui";
 import { csvDownload } from "./invoices-csv";
 
 const INVOICE_ID = /^(INV-)?[A-Za-z0-9_-]{1,64}$/;

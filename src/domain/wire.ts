@@ -6,12 +6,6 @@ import type { InvoiceStatus } from "./status";
 export type { PublicInvoice } from "./invoice";
 export type { InvoiceStatus } from "./status";
 
-/** A cursor-paged list as the page reads it. */
-export interface Page<T> {
-  rows: T[];
-  next: string | null;
-}
-
 /** A delivery attempt (GET /invoices/:id/deliveries, GET /deliveries/:id). */
 export interface ApiAttempt {
   id?: number;
