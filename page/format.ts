@@ -7,6 +7,8 @@ import { dateTime, decimal, num, t, tMaybe } from "./i18n";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** Nesting deeper than this is shown as JSON text: rows keep their indent bounded at any depth. */
 const MAX_DEPTH = 3;
+/** Fields that hold an exact amount (a decimal string): written in the language's notation. */
+const MONEY = new Set(["amount_crypto", "amount_usd", "amount", "received"]);
 
 export function time(iso: string | null | undefined): HTMLElement | string {
   if (!iso) return el("span", { class: "muted" }, "—");
@@ -94,9 +96,11 @@ export function kv(o: Record<string, unknown>, keys: string[] = Object.keys(o)):
         const shown =
           (k === "status" || k === "state") && typeof v === "string"
             ? badge(v)
-            : isObject(v) && Object.keys(v).length > 0
-              ? el("code", null, JSON.stringify(v))
-              : value(v);
+            : MONEY.has(k) && typeof v === "string"
+              ? el("span", { class: "mono" }, decimal(v))
+              : isObject(v) && Object.keys(v).length > 0
+                ? el("code", null, JSON.stringify(v))
+                : value(v);
         dl.append(dt, el("dd", null, shown));
       }
     }

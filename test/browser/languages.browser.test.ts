@@ -62,6 +62,11 @@ describe.runIf(chromiumPath)("the page's languages", () => {
     expect(await row.locator("td").nth(3).textContent()).toBe("1\u00a0234,5 USDT_TRC20");
     expect(await row.locator("td").nth(4).textContent()).toBe("нет");
     expect(await row.locator("time").textContent()).toMatch(/г\./); // "1 дек. 2026 г., 20:31:07"
+    await row.getByRole("link", { name: "LANG0001" }).click();
+    await page.getByRole("heading", { name: "Счёт LANG0001" }).waitFor();
+    const fields = page.locator("section", { has: page.getByRole("heading", { name: "Счёт", exact: true }) });
+    await expect.poll(() => fields.locator("dd").nth(3).textContent()).toBe("1\u00a0234,5");
+    expect(await fields.locator("dt").nth(3).textContent()).toBe("Сумма");
 
     await page.locator("nav a").nth(2).click();
     await page.locator("#f-since").waitFor();
