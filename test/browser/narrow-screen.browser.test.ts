@@ -72,7 +72,8 @@ const receipt = {
 
 /** Answers the routes the current Worker cannot fill with nested results, in the contract's shapes. */
 async function hostile(page: Page, worker: Worker): Promise<void> {
-  const real = await (await fetch(`${worker.url}/stats`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json();
+  const res = await fetch(`${worker.url}/stats`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+  const real = (await res.json()) as { reconciliation: Record<string, unknown>; retention: Record<string, unknown> };
   const stats = {
     ...real,
     reconciliation: {
