@@ -114,6 +114,7 @@ describe.runIf(chromiumPath)("the page's languages", () => {
       },
     );
     await signIn(page);
+    await page.getByRole("heading", { name: "Overview" }).waitFor(); // signed in: no late redraw after the goto
     await page.goto(`${worker.url}/dashboard#/invoices?status=partial`);
     await page.locator("#csv-from").fill("2026-11-01");
     await page.locator("#csv-to").fill("2026-11-30");
@@ -136,6 +137,7 @@ describe.runIf(chromiumPath)("the page's languages", () => {
     let downloads = 0;
     page.on("download", () => downloads++);
     await signIn(page);
+    await page.getByRole("heading", { name: "Overview" }).waitFor(); // signed in: no late redraw after the goto
     await page.goto(`${worker.url}/dashboard#/invoices`);
     await page.getByRole("button", { name: "Download CSV" }).click();
     await expect
