@@ -1,4 +1,4 @@
-/** Every invoice status, in the order people read them; the route, OpenAPI and the page use this list. */
+/** Every invoice status, in the order people read them: GET /invoices?status= and the page use this list. */
 export const INVOICE_STATUSES = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** Statuses a postback can report. */
