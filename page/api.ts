@@ -2,6 +2,7 @@
 // sends a 401 back to sign-in. The token lives in sessionStorage only: gone when the tab closes,
 // never in localStorage, a cookie or a URL. Behind Cloudflare Access there is no token: the
 // browser's own Access cookie (same origin) signs every call in.
+import { t } from "./i18n";
 
 const KEY = "ccp-api-token";
 
@@ -31,30 +32,38 @@ interface ApiOptions {
   method?: "GET" | "POST";
   /** Non-2xx statuses whose JSON body is still an answer (GET /health is 503 when unhealthy). */
   accept?: number[];
+  /** The body as a Blob (a CSV download) instead of JSON. */
+  blob?: boolean;
 }
 
-export async function api<T>(path: string, { method = "GET", accept = [] }: ApiOptions = {}): Promise<T> {
-  const t = token.get();
-  const headers: Record<string, string> = t ? { authorization: `Bearer ${t}`, accept: "application/json" } : { accept: "application/json" };
+export async function api<T>(path: string, { method = "GET", accept = [], blob = false }: ApiOptions = {}): Promise<T> {
+  const bearer = token.get();
+  const headers: Record<string, string> = { accept: blob ? "*/*" : "application/json" };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, cache: "no-store" });
   } catch {
-    throw new ApiError(0, "The Worker could not be reached. Check your connection and try again.");
+    throw new ApiError(0, t("api.unreachable"));
   }
+  if (blob && res.ok) return (await res.blob()) as T;
   const type = res.headers.get("content-type") ?? "";
   const body: unknown = type.includes("json") ? await res.json().catch(() => null) : null;
   if (res.status === 401) {
     token.clear();
     // No token sent and no Access session: simply not signed in yet, no error to show.
-    const message = t ? "The API refused this token (401). Sign in with the Worker's API_TOKEN." : "";
+    const message = bearer ? t("api.refused") : "";
     onUnauthorized(message);
     throw new ApiError(401, message, "unauthorized");
   }
   if (res.ok || accept.includes(res.status)) return body as T;
   const problem = (body ?? {}) as { detail?: unknown; title?: unknown; code?: unknown };
   const text = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : res.statusText;
-  throw new ApiError(res.status, `${res.status}: ${text || "request failed"}`, typeof problem.code === "string" ? problem.code : undefined);
+  throw new ApiError(
+    res.status,
+    t("api.failed", { status: String(res.status), text: text || t("api.requestFailed") }),
+    typeof problem.code === "string" ? problem.code : undefined,
+  );
 }
 
 /** An error's message for the page, whatever was thrown. */

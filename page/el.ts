@@ -34,3 +34,12 @@ function kids(children: Child[]): (Node | string)[] {
 export function fill(node: Element, ...children: Child[]): void {
   node.replaceChildren(...kids(children));
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+/** el() for SVG: attributes and text only (no handlers, no markup). */
+export function svg(tag: string, attrs: Record<string, string | number> = {}, ...children: (Node | string)[]): SVGElement {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  node.append(...children);
+  return node;
+}

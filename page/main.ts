@@ -1,6 +1,7 @@
-// The operator console: sign-in, the shell (nav, sign out) and a hash router over the views.
+// The operator console: sign-in, the shell (nav, language, sign out) and a hash router over the views.
 import { ApiError, api, messageOf, token, whenUnauthorized } from "./api";
 import { el, fill } from "./el";
+import { type Lang, lang, setLang, t } from "./i18n";
 import { currentSession, type Session, sessionBadge, setSession } from "./session";
 import { activity } from "./views/activity";
 import { deliveries } from "./views/deliveries";
@@ -10,15 +11,27 @@ import { overview } from "./views/overview";
 
 const app = document.getElementById("app") as HTMLElement;
 const NAV = [
-  ["#/", "Overview"],
-  ["#/invoices", "Invoices"],
-  ["#/deliveries", "Deliveries"],
-  ["#/activity", "Activity"],
+  ["#/", "nav.overview"],
+  ["#/invoices", "nav.invoices"],
+  ["#/deliveries", "nav.deliveries"],
+  ["#/activity", "nav.activity"],
 ] as const;
+
+/** The switch names the other language in that language (lang= lets a reader pronounce it). */
+function languageSwitch(): HTMLElement {
+  const other: Lang = lang === "ru" ? "en" : "ru";
+  const flip = () => {
+    setLang(other);
+    document.getElementById("view")?.remove(); // the shell is drawn again, in the new language
+    route();
+  };
+  return el("button", { class: "secondary", id: "lang", lang: other, title: t("lang.title"), onclick: flip }, t("lang.other"));
+}
 
 function signIn(message = "", kind: "error" | "info" = "error"): void {
   const input = el("input", { id: "token", type: "password", required: true, autocomplete: "off", spellcheck: "false" });
   const status = el("p", { class: `notice ${kind}`, role: "alert", hidden: !message }, message);
+  document.title = t("title");
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     token.set(input.value.trim());
@@ -39,17 +52,18 @@ function signIn(message = "", kind: "error" | "info" = "error"): void {
     el(
       "main",
       { class: "signin" },
-      el("h1", null, "CryptoCloud postback"),
-      el("p", { class: "muted" }, "Operator console"),
+      el("p", { class: "actions end" }, languageSwitch()),
+      el("h1", null, t("brand")),
+      el("p", { class: "muted" }, t("signin.subtitle")),
       el(
         "form",
         { class: "card", onsubmit: (e: Event) => void submit(e) },
-        el("label", { for: "token" }, "API token"),
+        el("label", { for: "token" }, t("signin.token")),
         input,
-        el("button", { type: "submit" }, "Sign in"),
+        el("button", { type: "submit" }, t("signin.submit")),
         status,
       ),
-      el("p", { class: "muted small" }, "The token stays in this tab's session storage only: closing the tab or signing out forgets it."),
+      el("p", { class: "muted small" }, t("signin.note")),
     ),
   );
   input.focus();
@@ -61,17 +75,21 @@ function shell(): HTMLElement {
     token.clear();
     setSession(null);
     history.replaceState(null, "", location.pathname);
-    signIn("Signed out: the token is forgotten.", "info");
+    signIn(t("signin.signedOut"), "info");
   };
+  document.title = t("title");
   fill(
     app,
     el(
       "header",
       { class: "top" },
-      el("a", { class: "brand", href: "#/" }, "CryptoCloud postback"),
-      el("nav", { "aria-label": "Views" }, ...NAV.map(([href, label]) => el("a", { href }, label))),
+      el("a", { class: "brand", href: "#/" }, t("brand")),
+      el("nav", { "aria-label": t("nav.label") }, ...NAV.map(([href, key]) => el("a", { href }, t(key)))),
       sessionBadge(),
-      currentSession()?.actor.kind === "access" ? null : el("button", { class: "secondary", id: "sign-out", onclick: signOut }, "Sign out"),
+      languageSwitch(),
+      currentSession()?.actor.kind === "access"
+        ? null
+        : el("button", { class: "secondary", id: "sign-out", onclick: signOut }, t("signin.signOut")),
     ),
     main,
   );
@@ -104,6 +122,7 @@ function route(): void {
   view.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
 }
 
+document.documentElement.lang = lang;
 whenUnauthorized((message) => {
   setSession(null);
   if (!message && document.getElementById("token")) return; // already asking, nothing new to say: keep what was typed

@@ -2,6 +2,7 @@
 import { messageOf } from "./api";
 import { type Child, el, fill } from "./el";
 import { type Column, table } from "./format";
+import { t } from "./i18n";
 import { recordedNote } from "./session";
 
 /** A native modal <dialog>; resolves true only when the operator presses the confirm button. */
@@ -16,7 +17,12 @@ export function confirmAction(title: string, text: Child, ok: string): Promise<b
         el("h2", { id: "dlg-title" }, title),
         el("div", null, text),
         recordedNote(),
-        el("p", { class: "actions" }, el("button", { value: "cancel", class: "secondary" }, "Cancel"), el("button", { value: "ok" }, ok)),
+        el(
+          "p",
+          { class: "actions" },
+          el("button", { value: "cancel", class: "secondary" }, t("common.cancel")),
+          el("button", { value: "ok" }, ok),
+        ),
       ),
     );
     dialog.addEventListener("close", () => {
@@ -50,22 +56,24 @@ export const errorBox = (e: unknown): HTMLElement => el("p", { class: "notice er
 export const section = (title: string, ...children: Child[]): HTMLElement =>
   el("section", { class: "card" }, el("h2", null, title), ...children);
 
+/** One page of a cursor-paged list, as the views hand it to paged(). */
+export interface Page<T> {
+  rows: T[];
+  next: string | null;
+}
+
 /** A table read page by page: `load(cursor)` returns rows and the next cursor; "Load more" appends. */
-export function paged<T>(
-  columns: Column<T>[],
-  load: (cursor: string | null) => Promise<{ rows: T[]; next: string | null }>,
-  empty: string,
-): HTMLElement {
+export function paged<T>(columns: Column<T>[], load: (cursor: string | null) => Promise<Page<T>>, empty: string): HTMLElement {
   const grid = table(columns);
   const none = el("p", { class: "muted", hidden: true }, empty);
   grid.node.hidden = true;
-  const more = el("button", { class: "secondary", hidden: true, onclick: () => void page() }, "Load more");
+  const more = el("button", { class: "secondary", hidden: true, onclick: () => void page() }, t("common.loadMore"));
   const status = notice();
   let cursor: string | null = null;
   let count = 0;
   async function page(): Promise<void> {
     more.disabled = true;
-    status.show("info", "Loading…");
+    status.show("info", t("common.loading"));
     try {
       const { rows, next } = await load(cursor);
       cursor = next;

@@ -10,8 +10,8 @@ import { gzipSync } from "node:zlib";
 import { buildSync } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-// "At most 20 KB gzip" (issue 10), read strictly: 20 000 bytes.
-export const PAGE_BUDGET_BYTES = 20_000;
+// "25 KB gzip for HTML, JS and CSS together" (issue 20, from issue 10's 20), read strictly: 25 000 bytes.
+export const PAGE_BUDGET_BYTES = 25_000;
 
 // No inline script or style anywhere, so the policy needs no 'unsafe-inline' and no hashes.
 export const CSP =

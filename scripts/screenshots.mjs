@@ -3,6 +3,7 @@
 // included) in Miniflare, two real receivers (one fails twice before it accepts), signed postbacks.
 //   node scripts/screenshots.mjs [--out docs/screenshots] [--dark] [--all]
 // --dark: prefers-color-scheme dark (files end in -dark); --all: also sign-in, invoices, deliveries.
+// Also the overview in Russian (overview-*-ru.png): the language a browser set to ru gets.
 // Needs a Chromium: CHROMIUM_PATH, or chromium on PATH.
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -40,6 +41,36 @@ const INVOICES = [
   { invoice: "Q8D4LC2V", amount: "0.0571", currency: "BTC", order: "ORD-2026-11-0418", status: "paid" },
 ];
 const DETAIL = "Q8D4LC2V";
+
+/**
+ * A month of sales for the chart. GET /reports/daily comes from another branch: until it merges, the
+ * browser is given this month in the contract's shape (amounts as exact decimal strings, one day
+ * whose USD rate is unknown). At merge, record these invoices' days through the real route instead.
+ */
+function month() {
+  let seed = 7;
+  const rand = (n) => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
+  return Array.from({ length: 30 }, (_, i) => {
+    const date = new Date(Date.now() - (29 - i) * 86_400_000).toISOString().slice(0, 10);
+    const invoices = i % 7 === 5 ? 0 : 2 + rand(9);
+    const cents = invoices * (2000 + rand(9000)) + rand(100);
+    const usd = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+    return {
+      date,
+      invoices,
+      test_invoices: rand(4) === 0 ? 1 : 0,
+      by_currency: invoices ? { USDT_TRC20: usd, BTC: `0.00${String(100000 + rand(900000))}` } : {},
+      amount_usd: i === 23 ? null : invoices ? usd : "0",
+      delivered: invoices,
+      waiting: 0,
+      exhausted: 0,
+    };
+  });
+}
+const DAYS = { days: month() };
 
 const chromiumPath =
   process.env.CHROMIUM_PATH ||
@@ -86,26 +117,39 @@ try {
 
   mkdirSync(args.out, { recursive: true });
   const suffix = args.dark ? "-dark" : "";
-  for (const [name, width] of [
-    ["phone", 360],
-    ["desktop", 1280],
+  for (const [name, width, locale] of [
+    ["phone", 360, "en-US"],
+    ["desktop", 1280, "en-US"],
+    ["phone", 360, "ru-RU"],
+    ["desktop", 1280, "ru-RU"],
   ]) {
     const context = await browser.newContext({
       viewport: { width, height: 800 },
       colorScheme: args.dark ? "dark" : "light",
       deviceScaleFactor: 1,
+      locale,
     });
     const page = await context.newPage();
-    const shot = (view) => page.screenshot({ path: join(args.out, `${view}-${name}${suffix}.png`), fullPage: true });
+    await page.route(
+      (url) => url.pathname === "/reports/daily",
+      (r) => r.fulfill({ json: DAYS }),
+    );
+    const lang = locale === "ru-RU" ? "-ru" : "";
+    const shot = (view) => page.screenshot({ path: join(args.out, `${view}-${name}${lang}${suffix}.png`), fullPage: true });
     await page.goto(`${worker.url}/dashboard`);
     if (args.all) await shot("signin");
-    await page.getByLabel("API token").fill(API_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#token").fill(API_TOKEN);
+    await page.locator("form button[type=submit]").click();
     await page.locator("section .counts").first().waitFor();
-    await page.locator("section tbody tr").first().waitFor();
+    await page.locator("#daily figure").first().waitFor();
+    await page.locator("section tbody tr", { hasText: DETAIL }).waitFor();
     await shot("overview");
+    if (lang) {
+      await context.close();
+      continue;
+    }
     await page.goto(`${worker.url}/dashboard#/invoice/${DETAIL}`);
-    await page.locator("article tbody tr").first().waitFor();
+    await page.locator("article tbody tr").last().waitFor();
     await page.evaluate(() => {
       for (const d of document.querySelectorAll("details")) d.open = false;
       document.activeElement instanceof HTMLElement && document.activeElement.blur();

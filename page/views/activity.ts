@@ -3,31 +3,26 @@
 import { api } from "../api";
 import { el } from "../el";
 import { type Column, invoiceLink, time, value } from "../format";
+import { t, tMaybe } from "../i18n";
 import { type Actor, actorName } from "../session";
-import type { Page } from "../types";
-import { paged } from "../ui";
+import { type Page, paged } from "../ui";
 
-// Every user-visible string of this file (the translation table takes them from here).
-const TEXT = {
-  title: "Activity",
-  intro: "Every action that changed something, newest first: redeliveries, reconciliations, alert tests and destination changes.",
-  when: "When",
-  who: "Who",
-  action: "Action",
-  target: "Target",
-  result: "Result",
-  request: "Request id",
-  filter: "Action",
-  allActions: "All actions",
-  empty: "Nothing has been done yet.",
-  emptyFiltered: (action: string) => `No “${action}” entries yet.`,
-  actions: {
-    "invoice.redeliver": "Redeliver an invoice",
-    "deliveries.redeliver": "Redeliver in bulk",
-    "reconcile.run": "Reconcile now",
-    "alert.test": "Test alerts",
-  } as Record<string, string>,
-};
+/** The actions the filter offers; each has a label `audit.<action>` in the message tables. */
+const ACTIONS = [
+  "invoice.redeliver",
+  "deliveries.redeliver",
+  "reconcile.run",
+  "alert.test",
+  "alert.digest",
+  "destination.create",
+  "destination.update",
+  "destination.delete",
+  "destination.pause",
+  "destination.resume",
+  "destination.rotate_secret",
+  "destination.test",
+];
+const actionLabel = (action: string): string => tMaybe(`audit.${action}`) ?? action;
 
 export interface AuditEntry {
   id: string;
@@ -41,17 +36,17 @@ export interface AuditEntry {
 
 const INVOICE_ACTIONS = ["invoice.redeliver"];
 
-const columns: Column<AuditEntry>[] = [
-  { head: TEXT.when, cell: (e) => time(e.at) },
-  { head: TEXT.who, cell: (e) => actorName(e.actor) },
-  { head: TEXT.action, cell: (e) => el("span", { title: e.action }, TEXT.actions[e.action] ?? e.action) },
+const columns = (): Column<AuditEntry>[] => [
+  { head: t("activity.when"), cell: (e) => time(e.at) },
+  { head: t("activity.who"), cell: (e) => actorName(e.actor) },
+  { head: t("activity.action"), cell: (e) => el("span", { title: e.action }, actionLabel(e.action)) },
   {
-    head: TEXT.target,
+    head: t("activity.target"),
     cell: (e) =>
       e.target === null ? "—" : INVOICE_ACTIONS.includes(e.action) ? invoiceLink(e.target) : el("span", { class: "mono" }, e.target),
   },
-  { head: TEXT.result, cell: (e) => (Object.keys(e.summary).length ? value(e.summary) : "—"), wide: true },
-  { head: TEXT.request, cell: (e) => el("span", { class: "mono small" }, e.request_id) },
+  { head: t("activity.result"), cell: (e) => (Object.keys(e.summary).length ? value(e.summary) : "—"), wide: true },
+  { head: t("activity.request"), cell: (e) => el("span", { class: "mono small" }, e.request_id) },
 ];
 
 export function activity(view: HTMLElement, params: URLSearchParams): void {
@@ -64,8 +59,8 @@ export function activity(view: HTMLElement, params: URLSearchParams): void {
         location.hash = select.value ? `#/activity?action=${encodeURIComponent(select.value)}` : "#/activity";
       },
     },
-    el("option", { value: "" }, TEXT.allActions),
-    ...Object.entries(TEXT.actions).map(([a, label]) => el("option", { value: a, selected: a === action }, label)),
+    el("option", { value: "" }, t("activity.allActions")),
+    ...ACTIONS.map((a) => el("option", { value: a, selected: a === action }, actionLabel(a))),
   );
   const load = async (cursor: string | null): Promise<Page<AuditEntry>> => {
     const q = new URLSearchParams({ limit: "50" });
@@ -75,9 +70,14 @@ export function activity(view: HTMLElement, params: URLSearchParams): void {
     return { rows: r.entries, next: r.next_cursor };
   };
   view.append(
-    el("h1", { tabindex: -1 }, TEXT.title),
-    el("p", { class: "muted" }, TEXT.intro),
-    el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, el("label", { for: "f-action" }, TEXT.filter), select),
-    paged(columns, load, action ? TEXT.emptyFiltered(TEXT.actions[action] ?? action) : TEXT.empty),
+    el("h1", { tabindex: -1 }, t("activity.title")),
+    el("p", { class: "muted" }, t("activity.intro")),
+    el(
+      "form",
+      { class: "filters", onsubmit: (e: Event) => e.preventDefault() },
+      el("label", { for: "f-action" }, t("activity.filter")),
+      select,
+    ),
+    paged(columns(), load, action ? t("activity.emptyFiltered", { action: actionLabel(action) }) : t("activity.empty")),
   );
 }

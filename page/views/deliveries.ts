@@ -1,21 +1,24 @@
 // Deliveries by state, newest first; each opens its invoice (with every attempt). Bulk redeliver.
+import type { ApiDelivery } from "../../src/domain/wire";
 import { api, messageOf } from "../api";
 import { el } from "../el";
-import { badge, type Column, invoiceLink, time } from "../format";
-import type { Delivery, Page } from "../types";
-import { confirmAction, notice, paged, section } from "../ui";
+import { badge, type Column, invoiceLink, statusLabel, time } from "../format";
+import { t, tx } from "../i18n";
+import { confirmAction, notice, type Page, paged, section } from "../ui";
 
+// The states GET /deliveries filters by. At merge this becomes src/domain's DELIVERY_STATES (the
+// delivery engine's list, which adds `canceled`); a state missing here still shows, by its name.
 const STATES = ["pending", "delivered", "failed", "exhausted"];
 
-const columns: Column<Delivery>[] = [
-  { head: "Invoice", cell: (d) => (d.invoice_id ? invoiceLink(d.invoice_id) : "—") },
-  { head: "State", cell: (d) => badge(d.state) },
-  { head: "Destination", cell: (d) => el("span", { class: "mono" }, d.destination), wide: true },
-  { head: "Round", cell: (d) => d.round },
-  { head: "Attempts", cell: (d) => d.attempt_count },
-  { head: "Next attempt", cell: (d) => (d.state === "pending" ? time(d.next_attempt_at) : "—") },
-  { head: "Last error", cell: (d) => d.last_error ?? "—", wide: true },
-  { head: "Updated", cell: (d) => time(d.updated_at) },
+const columns = (): Column<ApiDelivery>[] => [
+  { head: t("col.invoice"), cell: (d) => (d.invoice_id ? invoiceLink(d.invoice_id) : "—") },
+  { head: t("col.state"), cell: (d) => badge(d.state) },
+  { head: t("col.destination"), cell: (d) => el("span", { class: "mono" }, d.destination), wide: true },
+  { head: t("col.round"), cell: (d) => d.round },
+  { head: t("col.attempts"), cell: (d) => d.attempt_count },
+  { head: t("col.nextAttempt"), cell: (d) => (d.state === "pending" ? time(d.next_attempt_at) : "—") },
+  { head: t("col.lastError"), cell: (d) => d.last_error ?? "—", wide: true },
+  { head: t("col.updated"), cell: (d) => time(d.updated_at) },
 ];
 
 export function deliveries(view: HTMLElement, params: URLSearchParams): void {
@@ -28,20 +31,20 @@ export function deliveries(view: HTMLElement, params: URLSearchParams): void {
         location.hash = select.value ? `#/deliveries?state=${encodeURIComponent(select.value)}` : "#/deliveries";
       },
     },
-    el("option", { value: "" }, "All states"),
-    ...STATES.map((s) => el("option", { value: s, selected: s === state }, s)),
+    el("option", { value: "" }, t("deliveries.allStates")),
+    ...STATES.map((s) => el("option", { value: s, selected: s === state }, statusLabel(s))),
   );
-  const load = async (cursor: string | null): Promise<Page<Delivery>> => {
+  const load = async (cursor: string | null): Promise<Page<ApiDelivery>> => {
     const q = new URLSearchParams({ limit: "50" });
     if (state) q.set("state", state);
     if (cursor) q.set("cursor", cursor);
-    const r = await api<{ deliveries: Delivery[]; next_cursor: string | null }>(`/deliveries?${q}`);
+    const r = await api<{ deliveries: ApiDelivery[]; next_cursor: string | null }>(`/deliveries?${q}`);
     return { rows: r.deliveries, next: r.next_cursor };
   };
   view.append(
-    el("h1", { tabindex: -1 }, "Deliveries"),
-    el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, el("label", { for: "f-state" }, "State"), select),
-    paged(columns, load, state ? `No ${state} deliveries.` : "No deliveries yet."),
+    el("h1", { tabindex: -1 }, t("nav.deliveries")),
+    el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, el("label", { for: "f-state" }, t("col.state")), select),
+    paged(columns(), load, state ? t("deliveries.noneInState", { state: statusLabel(state) }) : t("deliveries.none")),
     bulkRedeliver(),
   );
 }
@@ -54,32 +57,27 @@ function bulkRedeliver(): HTMLElement {
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     const at = new Date(since.value);
-    if (Number.isNaN(at.getTime())) return out.show("error", "Pick a date and time.");
+    if (Number.isNaN(at.getTime())) return out.show("error", t("bulk.pickTime"));
     const iso = at.toISOString();
-    const text = el("p", null, "Every delivery that became exhausted since ", time(iso), " is sent again, with its original webhook-id.");
-    if (!(await confirmAction("Redeliver exhausted deliveries?", text, "Redeliver"))) return;
-    out.show("info", "Queuing…");
+    const text = el("p", null, ...tx("bulk.explain", { since: time(iso) }));
+    if (!(await confirmAction(t("bulk.confirm"), text, t("bulk.redeliver")))) return;
+    out.show("info", t("common.queuing"));
     try {
       const q = new URLSearchParams({ state: "exhausted", since: iso });
       const r = await api<{ count: number; more?: boolean }>(`/deliveries/redeliver?${q}`, { method: "POST" });
-      out.show(
-        "ok",
-        `Requeued ${r.count} exhausted deliver${r.count === 1 ? "y" : "ies"} since `,
-        time(iso),
-        r.more ? ". More remain: run it again." : ".",
-      );
+      out.show("ok", ...tx(r.more ? "bulk.doneMore" : "bulk.done", { count: r.count, since: time(iso) }));
     } catch (err) {
       out.show("error", messageOf(err));
     }
   };
   return section(
-    "Redeliver exhausted since …",
+    t("bulk.title"),
     el(
       "form",
       { class: "filters", onsubmit: (e: Event) => void submit(e) },
-      el("label", { for: "f-since" }, "Since (your local time)"),
+      el("label", { for: "f-since" }, t("bulk.since")),
       since,
-      el("button", { type: "submit" }, "Redeliver exhausted"),
+      el("button", { type: "submit" }, t("bulk.submit")),
     ),
     out.node,
   );

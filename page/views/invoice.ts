@@ -1,38 +1,41 @@
 // One invoice: every field, its postbacks, and each delivery with every attempt; "Redeliver".
+import type { ApiAttempt, ApiDelivery, ApiReceipt, PublicInvoice } from "../../src/domain/wire";
 import { ApiError, api, messageOf } from "../api";
 import { el, fill } from "../el";
-import { badge, type Column, kv, rowsOrNone, time, yesNo } from "../format";
-import type { Attempt, Delivery, Invoice, Postback } from "../types";
+import { amount, badge, type Column, kv, rowsOrNone, table, time, yesNo } from "../format";
+import { t, tx } from "../i18n";
 import { confirmAction, errorBox, notice, section } from "../ui";
 
 const POLL_MS = 2000;
 const POLL_LIMIT = 30;
 
-const postbackColumns: Column<Postback>[] = [
-  { head: "Received", cell: (p) => time(p.received_at) },
-  { head: "Status", cell: (p) => badge(p.status) },
-  { head: "Amount", cell: (p) => el("span", { class: "mono" }, `${p.amount_crypto} ${p.currency}`) },
-  { head: "Order", cell: (p) => el("span", { class: "mono" }, p.order_id ?? "—"), wide: true },
-  { head: "Test", cell: (p) => yesNo(p.test_mode) },
-  { head: "Format", cell: (p) => [p.content_type, p.api_version].filter(Boolean).join(" · ") || "—" },
-  { head: "Request", cell: (p) => el("span", { class: "mono" }, p.request_id ?? "—"), wide: true },
+const postbackColumns = (): Column<ApiReceipt>[] => [
+  { head: t("col.received"), cell: (p) => time(p.received_at) },
+  { head: t("col.status"), cell: (p) => badge(p.status) },
+  { head: t("col.amount"), cell: (p) => amount(p.amount_crypto, p.currency) },
+  { head: t("col.order"), cell: (p) => el("span", { class: "mono" }, p.order_id ?? "—"), wide: true },
+  { head: t("col.test"), cell: (p) => yesNo(p.test_mode) },
+  { head: t("col.format"), cell: (p) => t("invoice.format", { type: p.content_type || "—", version: p.api_version }) },
+  { head: t("col.request"), cell: (p) => el("span", { class: "mono" }, p.request_id || "—"), wide: true },
 ];
 
-const attemptColumns: Column<Attempt>[] = [
-  { head: "Round", cell: (a) => a.round },
-  { head: "Attempt", cell: (a) => a.attempt },
-  { head: "Started", cell: (a) => time(a.started_at) },
-  { head: "HTTP", cell: (a) => (a.status_code === null ? "—" : el("span", { class: "mono" }, String(a.status_code))) },
-  { head: "Error", cell: (a) => a.error_class ?? "—" },
-  { head: "Latency", cell: (a) => (a.latency_ms === null ? "—" : `${a.latency_ms} ms`) },
-  { head: "Reply", cell: (a) => (a.response_body ? el("pre", { class: "reply" }, a.response_body) : "—"), wide: true },
+const attemptColumns = (): Column<ApiAttempt>[] => [
+  { head: t("col.round"), cell: (a) => a.round },
+  { head: t("col.attempt"), cell: (a) => a.attempt },
+  { head: t("col.started"), cell: (a) => time(a.started_at) },
+  { head: t("col.http"), cell: (a) => (a.status_code === null ? "—" : el("span", { class: "mono" }, String(a.status_code))) },
+  { head: t("col.error"), cell: (a) => a.error_class ?? "—" },
+  { head: t("col.latency"), cell: (a) => t("invoice.ms", { ms: a.latency_ms }) },
+  { head: t("col.reply"), cell: (a) => (a.response_body ? el("pre", { class: "reply" }, a.response_body) : "—"), wide: true },
 ];
+
+const loading = (): HTMLElement => el("div", null, el("p", { class: "muted" }, t("common.loading")));
 
 export async function invoice(view: HTMLElement, id: string): Promise<void> {
   const out = notice();
-  const fields = el("div", null, el("p", { class: "muted" }, "Loading…"));
-  const postbacks = el("div", null, el("p", { class: "muted" }, "Loading…"));
-  const deliveries = el("div", null, el("p", { class: "muted" }, "Loading…"));
+  const fields = loading();
+  const postbacks = loading();
+  const deliveries = loading();
   let polls = 0;
   const reload = async (): Promise<void> => {
     const pending = await loadDeliveries(deliveries, id);
@@ -40,18 +43,12 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
     if (pending && deliveries.isConnected && polls++ < POLL_LIMIT) setTimeout(() => deliveries.isConnected && void reload(), POLL_MS);
   };
   const redeliver = async (): Promise<void> => {
-    const text = "Sends the invoice's current event again to every FORWARD_URL, with the same webhook-id, so your backend can dedupe it.";
-    if (!(await confirmAction(`Redeliver invoice ${id}?`, text, "Redeliver"))) return;
-    out.show("info", "Queuing…");
+    if (!(await confirmAction(t("invoice.confirm", { id }), t("invoice.explain"), t("invoice.redeliver")))) return;
+    out.show("info", t("common.queuing"));
     try {
       const r = await api<{ deliveries: string[] }>(`/invoices/${encodeURIComponent(id)}/redeliver`, { method: "POST" });
       const n = r.deliveries.length;
-      out.show(
-        "ok",
-        n === 0
-          ? "Nothing queued: no FORWARD_URL is configured."
-          : `Queued ${n} deliver${n === 1 ? "y" : "ies"}, a new round each: ${r.deliveries.join(", ")}.`,
-      );
+      out.show("ok", n === 0 ? t("invoice.queuedNone") : t("invoice.queued", { count: n, ids: r.deliveries.join(", ") }));
       polls = 0;
       await reload();
     } catch (e) {
@@ -59,31 +56,31 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
     }
   };
   view.append(
-    el("p", null, el("a", { href: "#/invoices" }, "← Invoices")),
-    el("h1", { tabindex: -1 }, "Invoice ", el("span", { class: "mono" }, id)),
+    el("p", null, el("a", { href: "#/invoices" }, t("invoice.back"))),
+    el("h1", { tabindex: -1 }, ...tx("invoice.title", { id: el("span", { class: "mono" }, id) })),
     el(
       "p",
       { class: "actions" },
-      el("button", { onclick: () => void redeliver() }, "Redeliver"),
-      el("button", { class: "secondary", onclick: () => void reload() }, "Refresh deliveries"),
+      el("button", { onclick: () => void redeliver() }, t("invoice.redeliver")),
+      el("button", { class: "secondary", onclick: () => void reload() }, t("invoice.refresh")),
     ),
     out.node,
-    section("Invoice", fields),
-    section("Postbacks", postbacks),
-    section("Deliveries", deliveries),
+    section(t("invoice.fields"), fields),
+    section(t("invoice.postbacks"), postbacks),
+    section(t("nav.deliveries"), deliveries),
   );
   const path = `/invoices/${encodeURIComponent(id)}`;
   await Promise.all([
-    api<Invoice>(path).then(
-      (i) => fill(fields, kv(i)),
-      (e) => fill(fields, errorBox(e instanceof ApiError && e.status === 404 ? `No invoice ${id} has been recorded.` : e)),
+    api<PublicInvoice>(path).then(
+      (i) => fill(fields, kv(i as unknown as Record<string, unknown>)),
+      (e) => fill(fields, errorBox(e instanceof ApiError && e.status === 404 ? t("invoice.notFound", { id }) : e)),
     ),
-    api<{ postbacks: Postback[] }>(`${path}/postbacks`).then(
-      (r) => fill(postbacks, rowsOrNone(postbackColumns, r.postbacks, "No postbacks recorded.")),
+    api<{ postbacks: ApiReceipt[] }>(`${path}/postbacks`).then(
+      (r) => fill(postbacks, rowsOrNone(postbackColumns(), r.postbacks, t("invoice.noPostbacks"))),
       (e) =>
         fill(
           postbacks,
-          e instanceof ApiError && e.status === 404 ? el("p", { class: "muted" }, "Postback history is not available.") : errorBox(e),
+          e instanceof ApiError && e.status === 404 ? el("p", { class: "muted" }, t("invoice.noPostbackHistory")) : errorBox(e),
         ),
     ),
     reload(),
@@ -93,8 +90,8 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
 /** Draws the deliveries; true while one is still pending. */
 async function loadDeliveries(box: HTMLElement, id: string): Promise<boolean> {
   try {
-    const r = await api<{ deliveries: Delivery[] }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
-    if (r.deliveries.length === 0) fill(box, el("p", { class: "muted" }, "No deliveries: nothing was forwarded for this invoice."));
+    const r = await api<{ deliveries: ApiDelivery[] }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
+    if (r.deliveries.length === 0) fill(box, el("p", { class: "muted" }, t("invoice.noDeliveries")));
     else fill(box, ...r.deliveries.map(delivery));
     return r.deliveries.some((d) => d.state === "pending");
   } catch (e) {
@@ -103,8 +100,9 @@ async function loadDeliveries(box: HTMLElement, id: string): Promise<boolean> {
   }
 }
 
-export function delivery(d: Delivery): HTMLElement {
+export function delivery(d: ApiDelivery): HTMLElement {
   const { attempts = [], destination, state, id, ...rest } = d;
+  const facts = { round: d.round, count: d.attempt_count };
   return el(
     "article",
     { class: "delivery", "data-delivery": id },
@@ -112,12 +110,23 @@ export function delivery(d: Delivery): HTMLElement {
     el(
       "p",
       { class: "muted" },
-      `Round ${d.round} · ${d.attempt_count} attempt${d.attempt_count === 1 ? "" : "s"}`,
-      state === "pending" ? " · next attempt " : null,
-      state === "pending" ? time(d.next_attempt_at) : null,
-      d.last_error ? ` · last error: ${d.last_error}` : null,
+      ...(state === "pending" ? tx("invoice.summaryNext", { ...facts, next: time(d.next_attempt_at) }) : tx("invoice.summary", facts)),
+      d.last_error ? el("span", null, " · ", t("invoice.lastError", { error: d.last_error })) : null,
     ),
-    el("details", null, el("summary", null, "Delivery ", el("span", { class: "mono" }, id)), kv(rest)),
-    rowsOrNone(attemptColumns, attempts, "No attempt yet."),
+    el("details", null, el("summary", null, ...tx("invoice.deliveryId", { id: el("span", { class: "mono" }, id) })), kv(rest)),
+    attemptsOf(attempts),
+  );
+}
+
+const SHOWN_ATTEMPTS = 3;
+/** The latest attempts in view; earlier ones folded, so 14 failed tries do not make a phone scroll for pages. */
+function attemptsOf(attempts: ApiAttempt[]): HTMLElement {
+  if (attempts.length <= SHOWN_ATTEMPTS) return rowsOrNone(attemptColumns(), attempts, t("invoice.noAttempt"));
+  const earlier = attempts.slice(0, -SHOWN_ATTEMPTS);
+  return el(
+    "div",
+    null,
+    el("details", null, el("summary", null, t("invoice.earlier", { count: earlier.length })), table(attemptColumns(), earlier).node),
+    table(attemptColumns(), attempts.slice(-SHOWN_ATTEMPTS)).node,
   );
 }

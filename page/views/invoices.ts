@@ -1,25 +1,28 @@
-// Invoices: newest first, by status, or found by invoice id or exact order_id; "Load more" by cursor.
+// Invoices: newest first, by status, or found by invoice id or exact order_id; "Load more" by cursor;
+// "Download CSV" for a range of days.
+import { INVOICE_STATUSES } from "../../src/domain/status";
+import type { PublicInvoice } from "../../src/domain/wire";
 import { ApiError, api } from "../api";
 import { el } from "../el";
-import { badge, type Column, invoiceLink, time, yesNo } from "../format";
-import type { Invoice, Page } from "../types";
-import { paged } from "../ui";
+import { amount, badge, type Column, invoiceLink, statusLabel, time, yesNo } from "../format";
+import { t } from "../i18n";
+import { type Page, paged } from "../ui";
+import { csvDownload } from "./invoices-csv";
 
-export const STATUSES = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"];
 const INVOICE_ID = /^(INV-)?[A-Za-z0-9_-]{1,64}$/;
 
-export const invoiceColumns: Column<Invoice>[] = [
-  { head: "Invoice", cell: (i) => invoiceLink(i.invoice_id) },
-  { head: "Order", cell: (i) => el("span", { class: "mono" }, i.order_id ?? "—"), wide: true },
-  { head: "Status", cell: (i) => badge(i.status) },
-  { head: "Amount", cell: (i) => el("span", { class: "mono" }, `${i.amount_crypto} ${i.currency}`) },
-  { head: "Test", cell: (i) => yesNo(i.test_mode) },
-  { head: "Confirmed", cell: (i) => yesNo(i.confirmed) },
-  { head: "Received", cell: (i) => time(i.first_received_at) },
+export const invoiceColumns = (): Column<PublicInvoice>[] => [
+  { head: t("col.invoice"), cell: (i) => invoiceLink(i.invoice_id) },
+  { head: t("col.order"), cell: (i) => el("span", { class: "mono" }, i.order_id ?? "—"), wide: true },
+  { head: t("col.status"), cell: (i) => badge(i.status) },
+  { head: t("col.amount"), cell: (i) => amount(i.amount_crypto, i.currency) },
+  { head: t("col.test"), cell: (i) => yesNo(i.test_mode) },
+  { head: t("col.confirmed"), cell: (i) => yesNo(i.confirmed) },
+  { head: t("col.received"), cell: (i) => time(i.first_received_at) },
 ];
 
 interface InvoiceList {
-  invoices: Invoice[];
+  invoices: PublicInvoice[];
   next_cursor: string | null;
 }
 
@@ -32,15 +35,15 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
   const select = el(
     "select",
     { id: "f-status", name: "status", onchange: () => go({ status: select.value, q }) },
-    el("option", { value: "" }, "All statuses"),
-    ...STATUSES.map((s) => el("option", { value: s, selected: s === status }, s.replaceAll("_", " "))),
+    el("option", { value: "" }, t("invoices.allStatuses")),
+    ...INVOICE_STATUSES.map((s) => el("option", { value: s, selected: s === status }, statusLabel(s))),
   );
   const search = el("input", {
     id: "f-q",
     name: "q",
     type: "search",
     value: q,
-    placeholder: "Invoice id or exact order_id",
+    placeholder: t("invoices.findPlaceholder"),
     autocomplete: "off",
   });
   const form = el(
@@ -53,12 +56,12 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
         go({ status: select.value, q: search.value.trim() });
       },
     },
-    el("label", { for: "f-status" }, "Status"),
+    el("label", { for: "f-status" }, t("col.status")),
     select,
-    el("label", { for: "f-q" }, "Find"),
+    el("label", { for: "f-q" }, t("invoices.find")),
     search,
-    el("button", { type: "submit" }, "Find"),
-    q ? el("a", { href: "#/invoices", class: "button secondary" }, "Clear") : null,
+    el("button", { type: "submit" }, t("invoices.find")),
+    q ? el("a", { href: "#/invoices", class: "button secondary" }, t("invoices.clear")) : null,
   );
   const list = (cursor: string | null, extra: Record<string, string>): Promise<InvoiceList> => {
     const query = new URLSearchParams({ limit: "50", ...extra });
@@ -66,7 +69,7 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
     if (cursor) query.set("cursor", cursor);
     return api<InvoiceList>(`/invoices?${query}`);
   };
-  const load = async (cursor: string | null): Promise<Page<Invoice>> => {
+  const load = async (cursor: string | null): Promise<Page<PublicInvoice>> => {
     if (!q) {
       const r = await list(cursor, {});
       return { rows: r.invoices, next: r.next_cursor };
@@ -77,16 +80,17 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
     return { rows: byId && (!status || byId.status === status) ? [byId, ...rows] : rows, next: byOrder.next_cursor };
   };
   view.append(
-    el("h1", { tabindex: -1 }, q ? `Invoices matching “${q}”` : "Invoices"),
+    el("h1", { tabindex: -1 }, q ? t("invoices.matching", { q }) : t("nav.invoices")),
     form,
-    paged(invoiceColumns, load, q ? "No invoice has that id or order_id." : "No invoices yet."),
+    paged(invoiceColumns(), load, q ? t("invoices.noMatch") : t("invoices.none")),
+    csvDownload(status),
   );
 }
 
-async function findById(q: string): Promise<Invoice | null> {
+async function findById(q: string): Promise<PublicInvoice | null> {
   if (!INVOICE_ID.test(q)) return null;
   try {
-    return await api<Invoice>(`/invoices/${encodeURIComponent(q)}`);
+    return await api<PublicInvoice>(`/invoices/${encodeURIComponent(q)}`);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return null;
     throw e;

@@ -1,8 +1,10 @@
+/** Every invoice status, in the order people read them: GET /invoices?status= and the page use this list. */
+export const INVOICE_STATUSES = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** Statuses a postback can report. */
-export type PaidStatus = "paid" | "overpaid" | "partial";
+export type PaidStatus = Extract<InvoiceStatus, "paid" | "overpaid" | "partial">;
 /** Statuses only the confirmation mode produces. */
-export type HeldStatus = "pending_confirmation" | "unconfirmed";
-export type InvoiceStatus = PaidStatus | HeldStatus;
+export type HeldStatus = Exclude<InvoiceStatus, PaidStatus>;
 
 /**
  * An invoice never moves to a lower rank: a late or replayed `paid` postback cannot undo

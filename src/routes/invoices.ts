@@ -1,7 +1,7 @@
 import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import { toBool, toPublicInvoice } from "../domain/invoice";
-import { stripInvoicePrefix } from "../domain/status";
+import { INVOICE_STATUSES, stripInvoicePrefix } from "../domain/status";
 import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, sinceParam, textParam } from "../http/query";
 import { auditStatement } from "../store/audit";
@@ -13,7 +13,6 @@ import { requireApiToken } from "./auth";
 export const invoices = new Hono<AppEnv>();
 invoices.use("*", requireApiToken);
 
-const STATUSES = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"] as const;
 const idParam = (raw: string): string => stripInvoicePrefix(raw).toUpperCase();
 const noQuery = (url: string) => queryOf(url, []);
 
@@ -22,7 +21,7 @@ invoices.get("/", async (c) => {
   const { rows, next } = await listInvoices(c.env.DB, {
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
-    status: enumParam(q.status, "status", STATUSES),
+    status: enumParam(q.status, "status", INVOICE_STATUSES),
     since: sinceParam(q.since),
     orderId: textParam(q.order_id, "order_id"),
   });

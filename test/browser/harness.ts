@@ -91,9 +91,9 @@ export async function launch(executablePath: string): Promise<Browser> {
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { width?: number } = {},
+  options: { width?: number; locale?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, locale: options.locale ?? "en-US" });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -102,6 +102,56 @@ export async function openPage(
 }
 
 export async function signIn(page: Page, token = API_TOKEN): Promise<void> {
-  await page.getByLabel("API token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#token").fill(token); // by id: the label is in the page's language
+  await page.locator("form button[type=submit]").click();
+}
+
+/** The last 30 UTC days ending today, oldest first, as the overview asks for them. */
+export function lastThirtyDays(now = Date.now()): string[] {
+  return Array.from({ length: 30 }, (_, i) => new Date(now - (29 - i) * 86_400_000).toISOString().slice(0, 10));
+}
+
+export interface DailyRow {
+  date: string;
+  invoices: number;
+  test_invoices: number;
+  by_currency: Record<string, string>;
+  amount_usd: string | null;
+  delivered: number;
+  waiting: number;
+  exhausted: number;
+}
+
+/**
+ * GET /reports/daily is being built on another branch: until it lands, the browser answers it with
+ * the contract's JSON (`{"days": [...]}`) and records the queries it was asked. Switch these tests to
+ * the real route when it merges.
+ */
+export async function answerDaily(page: Page, days: DailyRow[], status = 200): Promise<URL[]> {
+  const asked: URL[] = [];
+  await page.route(
+    (url) => url.pathname === "/reports/daily",
+    (r) => {
+      asked.push(new URL(r.request().url()));
+      return status === 200
+        ? r.fulfill({ json: { days } })
+        : r.fulfill({ status, json: { title: "Not Found", status, code: "not_found" } });
+    },
+  );
+  return asked;
+}
+
+/** A month of days: `invoices` per day from the list (cycled), one known and one unknown USD day. */
+export function month(overrides: Record<string, Partial<DailyRow>> = {}): DailyRow[] {
+  return lastThirtyDays().map((date, i) => ({
+    date,
+    invoices: [0, 1, 2, 5][i % 4] as number,
+    test_invoices: i % 7 === 0 ? 1 : 0,
+    by_currency: i % 4 === 0 ? {} : { USDT_TRC20: `${i}.50`, BTC: "0.00010000" },
+    amount_usd: i % 4 === 0 ? "0" : `${i + 0.5}`.padEnd(4, "0"),
+    delivered: [0, 1, 2, 5][i % 4] as number,
+    waiting: 0,
+    exhausted: 0,
+    ...overrides[date],
+  }));
 }
