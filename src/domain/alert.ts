@@ -89,9 +89,15 @@ export function summarize(kind: AlertKind, data: Data): string {
   }
 }
 
+/** Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|click>`) and `&` as an entity start. */
+const slackText = (text: string): string => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
 /**
  * The body of one alert for one destination. `suppressed` is how many alerts of the same kind and
  * subject the cooldown held back before this one. Generic alerts are signed by the caller.
+ * Values in `data` come from postbacks (order_id is not covered by the token) and from answers of
+ * other servers, so each chat format gets its text as plain text, never as markup: Slack escaped,
+ * Discord with mentions off, Telegram without parse_mode and without link previews.
  */
 export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
   const more = suppressed > 0 ? ` (and ${suppressed} more)` : "";
@@ -99,11 +105,17 @@ export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed
   const { format, url } = alertTarget(entry);
   switch (format) {
     case "slack":
-      return JSON.stringify({ text: line });
+      return JSON.stringify({ text: slackText(line.slice(0, 3000)) });
     case "discord":
-      return JSON.stringify({ content: line.slice(0, 2000) });
+      return JSON.stringify({ content: line.slice(0, 2000), allowed_mentions: { parse: [] } });
     case "telegram":
-      return JSON.stringify({ chat_id: new URL(url).searchParams.get("chat_id"), text: line.slice(0, 4096) });
+      return JSON.stringify({
+        chat_id: new URL(url).searchParams.get("chat_id"),
+        text: line.slice(0, 4096),
+        // Both spellings: Bot API 7.0 replaced the first with the second; older self-hosted servers read only the first.
+        disable_web_page_preview: true,
+        link_preview_options: { is_disabled: true },
+      });
     case "generic":
       return JSON.stringify({ type: kind, timestamp: now.toISOString(), data: { ...data, summary: summarize(kind, data), suppressed } });
   }
