@@ -121,7 +121,7 @@ const schemas: Record<string, Schema> = {
       in_progress: bool,
       last_result: nullable("object"),
     }),
-    alerts: obj({ destinations: int, sent: int, failed: int, pending: int, last_error: nullable("string") }),
+    alerts: obj({ destinations: int, sent: int, failed: int, pending: int, missed: int, summarized: int, last_error: nullable("string") }),
     tables: map(int),
     database_bytes: nullable("integer"),
     retention: obj({ days: int, last_prune_at: nullable("string"), last_prune: nullable("object"), removed_total: int }),

@@ -8,6 +8,7 @@ export type AlertKind =
   | "reconciliation.recovered"
   | "reconciliation.failed"
   | "backlog.stale"
+  | "alerts.missed"
   | "test";
 
 export type AlertFormat = "slack" | "discord" | "telegram" | "generic";
@@ -84,6 +85,10 @@ export function summarize(kind: AlertKind, data: Data): string {
       return `Reconciliation failed ${s(data.consecutive_failures)} runs in a row: ${s(data.last_error)}.`;
     case "backlog.stale":
       return `The oldest pending delivery has waited ${Math.round(Number(data.oldest_pending_age_seconds ?? 0) / 60)} minutes (${s(data.pending)} pending).`;
+    case "alerts.missed": {
+      const kinds = data.kinds && typeof data.kinds === "object" ? Object.entries(data.kinds).map(([k, n]) => `${s(n)} ${k}`) : [];
+      return `This channel was unreachable: ${s(data.missed)} alert(s) from ${s(data.first_at)} to ${s(data.last_at)} were not sent here (${kinds.join(", ")}). /stats and the operator page show where things stand now.`;
+    }
     case "test":
       return "Test alert from cryptocloud-postback: alerts reach this destination.";
   }

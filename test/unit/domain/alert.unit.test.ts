@@ -92,6 +92,7 @@ describe("alert formats", () => {
     "reconciliation.recovered",
     "reconciliation.failed",
     "backlog.stale",
+    "alerts.missed",
     "test",
   ] as AlertKind[])("has a one-line summary for %s", (kind) => {
     const line = summarize(kind, {
