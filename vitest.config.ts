@@ -41,6 +41,7 @@ const workers = defineProject({
           ALERT_URL: "",
           ALERT_COOLDOWN_MINUTES: "60",
           RETENTION_DAYS: "90",
+          UNDELIVERED_RETENTION_DAYS: "365",
           DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
           DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",
         },
