@@ -70,7 +70,11 @@ const schemas: Record<string, Schema> = {
     test_mode: nullable("boolean"),
     request_id: str,
   }),
-  Receipts: obj({ invoice_id: str, postbacks: list(ref("Receipt")) }),
+  Receipts: obj({
+    invoice_id: str,
+    postbacks: list(ref("Receipt")),
+    pruned: { type: "boolean", description: "older receipts of this invoice were pruned (RETENTION_DAYS)" },
+  }),
   Attempt: obj({
     id: int,
     delivery_id: str,
@@ -85,7 +89,14 @@ const schemas: Record<string, Schema> = {
   Delivery: obj(delivery),
   DeliveryWithAttempts: obj({ ...delivery, attempts: list(ref("Attempt")) }),
   DeliveryList: obj({ deliveries: list(ref("Delivery")), next_cursor: nullable("string") }),
-  InvoiceDeliveries: obj({ invoice_id: str, deliveries: list(ref("DeliveryWithAttempts")) }),
+  InvoiceDeliveries: obj({
+    invoice_id: str,
+    deliveries: list(ref("DeliveryWithAttempts")),
+    pruned: {
+      type: "boolean",
+      description: "the invoice is older than RETENTION_DAYS: delivered deliveries and attempts may have been pruned",
+    },
+  }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
   BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
   ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),

@@ -5,6 +5,11 @@ import { badge, type Column, kv, rowsOrNone, time, yesNo } from "../format";
 import type { Attempt, Delivery, Invoice, Postback } from "../types";
 import { confirmAction, errorBox, notice, section } from "../ui";
 
+// What RETENTION_DAYS removed is named, so an old invoice never reads as "nothing was sent".
+const PRUNED_POSTBACKS = "Older postbacks of this invoice were pruned (RETENTION_DAYS).";
+const PRUNED_DELIVERIES = "No deliveries left: delivered ones were pruned (RETENTION_DAYS).";
+const PRUNED_ATTEMPTS = "Its attempts were pruned (RETENTION_DAYS).";
+
 const POLL_MS = 2000;
 const POLL_LIMIT = 30;
 
@@ -78,8 +83,13 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
       (i) => fill(fields, kv(i)),
       (e) => fill(fields, errorBox(e instanceof ApiError && e.status === 404 ? `No invoice ${id} has been recorded.` : e)),
     ),
-    api<{ postbacks: Postback[] }>(`${path}/postbacks`).then(
-      (r) => fill(postbacks, rowsOrNone(postbackColumns, r.postbacks, "No postbacks recorded.")),
+    api<{ postbacks: Postback[]; pruned?: boolean }>(`${path}/postbacks`).then(
+      (r) =>
+        fill(
+          postbacks,
+          r.pruned ? el("p", { class: "muted" }, PRUNED_POSTBACKS) : null,
+          r.pruned && r.postbacks.length === 0 ? null : rowsOrNone(postbackColumns, r.postbacks, "No postbacks recorded."),
+        ),
       (e) =>
         fill(
           postbacks,
@@ -93,8 +103,9 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
 /** Draws the deliveries; true while one is still pending. */
 async function loadDeliveries(box: HTMLElement, id: string): Promise<boolean> {
   try {
-    const r = await api<{ deliveries: Delivery[] }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
-    if (r.deliveries.length === 0) fill(box, el("p", { class: "muted" }, "No deliveries: nothing was forwarded for this invoice."));
+    const r = await api<{ deliveries: Delivery[]; pruned?: boolean }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
+    if (r.deliveries.length === 0)
+      fill(box, el("p", { class: "muted" }, r.pruned ? PRUNED_DELIVERIES : "No deliveries: nothing was forwarded for this invoice."));
     else fill(box, ...r.deliveries.map(delivery));
     return r.deliveries.some((d) => d.state === "pending");
   } catch (e) {
@@ -118,6 +129,6 @@ export function delivery(d: Delivery): HTMLElement {
       d.last_error ? ` · last error: ${d.last_error}` : null,
     ),
     el("details", null, el("summary", null, "Delivery ", el("span", { class: "mono" }, id)), kv(rest)),
-    rowsOrNone(attemptColumns, attempts, "No attempt yet."),
+    rowsOrNone(attemptColumns, attempts, d.attempt_count > 0 || d.round > 1 ? PRUNED_ATTEMPTS : "No attempt yet."),
   );
 }

@@ -355,4 +355,39 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it("says 'pruned' where retention removed an old invoice's postbacks, deliveries and attempts", async () => {
+    await postInvoice(worker.url, { invoice: "BRWPRUN1", amount: "3", order: "ORD-OLD" });
+    await postInvoice(worker.url, { invoice: "BRWPRUN2", amount: "4", order: "ORD-OLD2" });
+    await waitFor(() => receiver.events.filter((e) => e.webhookId.includes("BRWPRUN")).length >= 2, 20_000, "both deliveries");
+    // BRWPRUN1 100 days old, then the cron's retention, as it runs every day.
+    const db = await worker.mf.getD1Database("DB");
+    const old = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    await db.batch([
+      db.prepare("UPDATE invoices SET first_received_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db.prepare("UPDATE postbacks SET received_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db.prepare("UPDATE deliveries SET created_at = ?1, updated_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db
+        .prepare(
+          "UPDATE delivery_attempts SET started_at = ?1 WHERE delivery_id IN (SELECT id FROM deliveries WHERE invoice_id = 'BRWPRUN1')",
+        )
+        .bind(old),
+      db.prepare("DELETE FROM jobs WHERE name = 'retention'"),
+    ]);
+    await (await worker.mf.getWorker()).scheduled({ scheduledTime: new Date(), cron: "* * * * *" });
+    expect(await db.prepare("SELECT count(*) AS n FROM deliveries WHERE invoice_id = 'BRWPRUN1'").first("n")).toBe(0);
+    // BRWPRUN2's delivery as a prune that stopped at its bound between attempts and deliveries leaves it.
+    await db.prepare("DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE invoice_id = 'BRWPRUN2')").run();
+
+    const { page, errors } = await signedIn();
+    await page.goto(`${worker.url}/dashboard#/invoice/BRWPRUN1`);
+    await page.getByRole("heading", { name: "Invoice BRWPRUN1" }).waitFor();
+    await page.getByText("Older postbacks of this invoice were pruned (RETENTION_DAYS).").waitFor();
+    await page.getByText("No deliveries left: delivered ones were pruned (RETENTION_DAYS).").waitFor();
+    await page.goto(`${worker.url}/dashboard#/invoice/BRWPRUN2`);
+    await page.getByRole("heading", { name: "Invoice BRWPRUN2" }).waitFor();
+    await page.getByText("Its attempts were pruned (RETENTION_DAYS).").waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
