@@ -120,6 +120,10 @@ const schemas: Record<string, Schema> = {
     confirmations_by_state: map(int),
     oldest_pending_delivery_age_seconds: { type: ["integer", "null"], description: "from when it became due (created or redelivered)" },
     deliveries_enqueue_failed: int,
+    recorded_not_forwarded: {
+      type: "integer",
+      description: "current events with no delivery though nothing held them back (forwarding was misconfigured); the sweeper catches up",
+    },
     confirmation: obj({ waiting_over_an_hour: int, retries_exhausted: int, unconfirmed: int }),
     reconciliation: obj({
       configured: bool,
@@ -135,7 +139,13 @@ const schemas: Record<string, Schema> = {
     alerts: obj({ destinations: int, sent: int, failed: int, pending: int, missed: int, summarized: int, last_error: nullable("string") }),
     tables: map(int),
     database_bytes: nullable("integer"),
-    retention: obj({ days: int, last_prune_at: nullable("string"), last_prune: nullable("object"), removed_total: int }),
+    retention: obj({
+      days: int,
+      undelivered_days: int,
+      last_prune_at: nullable("string"),
+      last_prune: nullable("object"),
+      removed_total: int,
+    }),
   }),
 };
 
