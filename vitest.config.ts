@@ -52,7 +52,7 @@ const workers = defineProject({
     name: "workers",
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
     setupFiles: ["./test/support/apply-migrations.ts"],
-    globalSetup: ["./test/node/global-setup.ts"],
+    globalSetup: ["./test/support/global-setup.ts"],
   },
 });
 

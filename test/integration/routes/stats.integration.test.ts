@@ -41,7 +41,7 @@ describe("GET /stats", () => {
     const delivered = await stats();
     expect(delivered.deliveries_by_state.pending ?? 0).toBe(0);
     expect(delivered.deliveries_by_state.delivered).toBe((after.deliveries_by_state.delivered ?? 0) + 1);
-    expect(delivered.tables.delivery_attempts).toBe(after.tables.delivery_attempts + 1);
+    expect(delivered.tables.delivery_attempts).toBe((after.tables.delivery_attempts ?? 0) + 1);
     expect(delivered.oldest_pending_delivery_age_seconds).toBeNull();
   });
 
@@ -85,7 +85,7 @@ describe("GET /stats", () => {
       summarized: before.alerts.summarized,
       last_error: `${at} test: http_5xx`,
     });
-    expect(body.tables.alerts).toBe(before.tables.alerts + 3);
+    expect(body.tables.alerts).toBe((before.tables.alerts ?? 0) + 3);
     expect(body.reconciliation).toMatchObject({
       configured: true,
       enabled: true,
