@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cooldownSubject, throughCooldown } from "../../../src/alerts/cooldown";
+import { throughCooldown } from "../../../src/alerts/cooldown";
 import type { SignalRow } from "../../../src/store/alerts";
 import { signalStatement } from "../../../src/store/alerts-signal";
 import { rows, uniqueKey } from "../../support/worker";
@@ -29,12 +29,5 @@ describe("the alert cooldown", () => {
     expect(await rows("SELECT suppressed, carried FROM alert_cooldowns WHERE subject = ?", subject)).toEqual([
       { suppressed: 0, carried: 0 },
     ]);
-  });
-
-  it("groups exhausted deliveries by their destination, and other kinds by their subject", () => {
-    const data = JSON.stringify({ destination: "https://shop.example/hook", invoice_id: "A" });
-    expect(cooldownSubject({ kind: "delivery.exhausted", subject: "dlv_1", data_json: data })).toBe("https://shop.example/hook");
-    expect(cooldownSubject({ kind: "delivery.exhausted", subject: "dlv_1", data_json: "{}" })).toBe("dlv_1");
-    expect(cooldownSubject({ kind: "destination.gone", subject: "https://x.example", data_json: data })).toBe("https://x.example");
   });
 });
