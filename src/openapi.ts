@@ -122,7 +122,8 @@ const schemas: Record<string, Schema> = {
     deliveries_enqueue_failed: int,
     recorded_not_forwarded: {
       type: "integer",
-      description: "current events with no delivery though nothing held them back (forwarding was misconfigured); the sweeper catches up",
+      description:
+        "current events with no delivery yet though nothing held them back (recorded while forwarding was misconfigured); the sweeper forwards them once it is fixed",
     },
     confirmation: obj({ waiting_over_an_hour: int, retries_exhausted: int, unconfirmed: int }),
     reconciliation: obj({

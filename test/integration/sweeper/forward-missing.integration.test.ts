@@ -80,7 +80,9 @@ describe("the sweeper's forward repair", () => {
   it("sends nothing later for what was recorded without FORWARD_URL (recording only, on purpose)", async () => {
     const id = newInvoiceId();
     expect((await call(formRequest(await fields(id)), { FORWARD_URL: "" })).status).toBe(200);
+    expect(await notForwarded()).toBe(1); // until the repair has looked
     expect(await repair({ FORWARD_URL: "" })).toBe(0);
+    expect(await notForwarded()).toBe(0);
     expect(await repair({ FORWARD_URL: hook(uniqueKey()) })).toBe(0);
     expect(await deliveriesOf(id)).toEqual([]);
   });
