@@ -46,6 +46,7 @@ const workers = defineProject({
           ACCESS_TEAM_DOMAIN: "",
           ACCESS_AUD: "",
           API_READ_TOKEN: "",
+          UNDELIVERED_RETENTION_DAYS: "365",
           DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
           DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",
         },
@@ -56,7 +57,7 @@ const workers = defineProject({
     name: "workers",
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
     setupFiles: ["./test/support/apply-migrations.ts"],
-    globalSetup: ["./test/node/global-setup.ts"],
+    globalSetup: ["./test/support/global-setup.ts"],
   },
 });
 

@@ -35,6 +35,7 @@ export interface Config {
   alerts: { urls: string[]; cooldownMinutes: number };
   retentionDays: number;
   auditRetentionDays: number; // AUDIT_RETENTION_DAYS, whatever RETENTION_DAYS says (0 = keep all)
+  undeliveredRetentionDays: number; // exhausted, failed (410) and canceled deliveries; 0 keeps them until delivered
   queues: { deliveries: string; deadLetters: string };
   errors: ConfigProblem[]; // /health answers 503 while any is present
   warnings: ConfigProblem[];
@@ -191,6 +192,7 @@ export function parseConfig(env: Env): Config {
   const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, problems);
   const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
   const auditRetentionDays = int(env, "AUDIT_RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 365 }, problems);
+  const undeliveredDays = int(env, "UNDELIVERED_RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 365 }, problems);
   const queues = {
     deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",
     deadLetters: str(env, "DEAD_LETTER_QUEUE") || "cryptocloud-postback-deliveries-dlq",
@@ -216,6 +218,8 @@ export function parseConfig(env: Env): Config {
     alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
     retentionDays: problems.affect("retention") ? 0 : retentionDays,
     auditRetentionDays: problems.affect("retention") ? 0 : auditRetentionDays,
+    // Never shorter than RETENTION_DAYS: what never arrived is kept at least as long as what did.
+    undeliveredRetentionDays: undeliveredDays === 0 || retentionDays === 0 ? 0 : Math.max(undeliveredDays, retentionDays),
     queues,
     errors: problems.errors,
     warnings: problems.warnings,

@@ -72,7 +72,11 @@ const schemas: Record<string, Schema> = {
     test_mode: nullable("boolean"),
     request_id: str,
   }),
-  Receipts: obj({ invoice_id: str, postbacks: list(ref("Receipt")) }),
+  Receipts: obj({
+    invoice_id: str,
+    postbacks: list(ref("Receipt")),
+    pruned: { type: "boolean", description: "older receipts of this invoice were pruned (RETENTION_DAYS)" },
+  }),
   Attempt: obj({
     id: int,
     delivery_id: str,
@@ -87,7 +91,14 @@ const schemas: Record<string, Schema> = {
   Delivery: obj(delivery),
   DeliveryWithAttempts: obj({ ...delivery, attempts: list(ref("Attempt")) }),
   DeliveryList: obj({ deliveries: list(ref("Delivery")), next_cursor: nullable("string") }),
-  InvoiceDeliveries: obj({ invoice_id: str, deliveries: list(ref("DeliveryWithAttempts")) }),
+  InvoiceDeliveries: obj({
+    invoice_id: str,
+    deliveries: list(ref("DeliveryWithAttempts")),
+    pruned: {
+      type: "boolean",
+      description: "the invoice is older than RETENTION_DAYS: delivered deliveries and attempts may have been pruned",
+    },
+  }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
   BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
   ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
@@ -128,6 +139,11 @@ const schemas: Record<string, Schema> = {
     confirmations_by_state: map(int),
     oldest_pending_delivery_age_seconds: { type: ["integer", "null"], description: "from when it became due (created or redelivered)" },
     deliveries_enqueue_failed: int,
+    recorded_not_forwarded: {
+      type: "integer",
+      description:
+        "current events with no delivery yet though nothing held them back (recorded while forwarding was misconfigured); the sweeper forwards them once it is fixed",
+    },
     confirmation: obj({ waiting_over_an_hour: int, retries_exhausted: int, unconfirmed: int }),
     reconciliation: obj({
       configured: bool,
@@ -140,10 +156,16 @@ const schemas: Record<string, Schema> = {
       in_progress: bool,
       last_result: nullable("object"),
     }),
-    alerts: obj({ destinations: int, sent: int, failed: int, pending: int, last_error: nullable("string") }),
+    alerts: obj({ destinations: int, sent: int, failed: int, pending: int, missed: int, summarized: int, last_error: nullable("string") }),
     tables: map(int),
     database_bytes: nullable("integer"),
-    retention: obj({ days: int, last_prune_at: nullable("string"), last_prune: nullable("object"), removed_total: int }),
+    retention: obj({
+      days: int,
+      undelivered_days: int,
+      last_prune_at: nullable("string"),
+      last_prune: nullable("object"),
+      removed_total: int,
+    }),
   }),
 };
 

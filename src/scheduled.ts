@@ -3,6 +3,7 @@ import { processAlertSignals } from "./alerts/raise";
 import { log } from "./log";
 import { reconcile } from "./reconcile/run";
 import { prune } from "./retention/prune";
+import { forwardMissingEvents } from "./sweeper/forward-missing";
 import { recheckConfirmations } from "./sweeper/recheck";
 import { sweep } from "./sweeper/sweep";
 
@@ -12,6 +13,7 @@ import { sweep } from "./sweeper/sweep";
  */
 const JOBS: [string, (env: Env, now: Date) => Promise<unknown>][] = [
   ["sweep", sweep],
+  ["forward_missing", forwardMissingEvents],
   ["confirmation_recheck", recheckConfirmations],
   ["reconcile", (env, now) => reconcile(env, now, { force: false, since: null })],
   ["backlog", checkBacklog],

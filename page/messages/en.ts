@@ -204,6 +204,10 @@ export const en = {
     other: "Queued {count} deliveries, a new round each: {ids}.",
   },
   "invoice.notFound": "No invoice {id} has been recorded.",
+  // What RETENTION_DAYS removed is named, so an old invoice never reads as "nothing was sent".
+  "invoice.prunedPostbacks": "Older postbacks of this invoice were pruned (RETENTION_DAYS).",
+  "invoice.prunedDeliveries": "No deliveries left: delivered ones were pruned (RETENTION_DAYS).",
+  "invoice.prunedAttempts": "Its attempts were pruned (RETENTION_DAYS).",
   "invoice.noPostbacks": "No postbacks recorded.",
   "invoice.noPostbackHistory": "Postback history is not available.",
   "invoice.noDeliveries": "No deliveries: nothing was forwarded for this invoice.",

@@ -75,8 +75,13 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
       (i) => fill(fields, kv(i as unknown as Record<string, unknown>)),
       (e) => fill(fields, errorBox(e instanceof ApiError && e.status === 404 ? t("invoice.notFound", { id }) : e)),
     ),
-    api<{ postbacks: ApiReceipt[] }>(`${path}/postbacks`).then(
-      (r) => fill(postbacks, rowsOrNone(postbackColumns(), r.postbacks, t("invoice.noPostbacks"))),
+    api<{ postbacks: ApiReceipt[]; pruned?: boolean }>(`${path}/postbacks`).then(
+      (r) =>
+        fill(
+          postbacks,
+          r.pruned ? el("p", { class: "muted" }, t("invoice.prunedPostbacks")) : null,
+          r.pruned && r.postbacks.length === 0 ? null : rowsOrNone(postbackColumns(), r.postbacks, t("invoice.noPostbacks")),
+        ),
       (e) =>
         fill(
           postbacks,
@@ -90,8 +95,9 @@ export async function invoice(view: HTMLElement, id: string): Promise<void> {
 /** Draws the deliveries; true while one is still pending. */
 async function loadDeliveries(box: HTMLElement, id: string): Promise<boolean> {
   try {
-    const r = await api<{ deliveries: ApiDelivery[] }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
-    if (r.deliveries.length === 0) fill(box, el("p", { class: "muted" }, t("invoice.noDeliveries")));
+    const r = await api<{ deliveries: ApiDelivery[]; pruned?: boolean }>(`/invoices/${encodeURIComponent(id)}/deliveries`);
+    if (r.deliveries.length === 0)
+      fill(box, el("p", { class: "muted" }, r.pruned ? t("invoice.prunedDeliveries") : t("invoice.noDeliveries")));
     else fill(box, ...r.deliveries.map(delivery));
     return r.deliveries.some((d) => d.state === "pending");
   } catch (e) {
@@ -114,14 +120,15 @@ export function delivery(d: ApiDelivery): HTMLElement {
       d.last_error ? el("span", null, " · ", t("invoice.lastError", { error: d.last_error })) : null,
     ),
     el("details", null, el("summary", null, ...tx("invoice.deliveryId", { id: el("span", { class: "mono" }, id) })), kv(rest)),
-    attemptsOf(attempts),
+    attemptsOf(attempts, d.attempt_count > 0 || d.round > 1),
   );
 }
 
 const SHOWN_ATTEMPTS = 3;
 /** The latest attempts in view; earlier ones folded, so 14 failed tries do not make a phone scroll for pages. */
-function attemptsOf(attempts: ApiAttempt[]): HTMLElement {
-  if (attempts.length <= SHOWN_ATTEMPTS) return rowsOrNone(attemptColumns(), attempts, t("invoice.noAttempt"));
+function attemptsOf(attempts: ApiAttempt[], attempted: boolean): HTMLElement {
+  if (attempts.length <= SHOWN_ATTEMPTS)
+    return rowsOrNone(attemptColumns(), attempts, attempted ? t("invoice.prunedAttempts") : t("invoice.noAttempt"));
   const earlier = attempts.slice(0, -SHOWN_ATTEMPTS);
   return el(
     "div",

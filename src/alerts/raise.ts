@@ -1,8 +1,9 @@
 import { getConfig } from "../config";
 import { redactUrl } from "../domain/alert";
 import { log } from "../log";
-import { dropSignals, pendingSignals, processSignal } from "../store/alerts";
+import { dropSignals, pendingSignals } from "../store/alerts";
 import { enqueue } from "../store/outbox";
+import { throughCooldown } from "./cooldown";
 
 const SIGNALS_PER_RUN = 50;
 
@@ -21,7 +22,7 @@ export async function processAlertSignals(env: Env, now: Date): Promise<{ signal
       subject: signal.kind.startsWith("destination.") ? redactUrl(signal.subject) : signal.subject,
     });
     if (urls.length === 0) continue;
-    const ids = await processSignal(env.DB, signal, urls, config.alerts.cooldownMinutes * 60_000, now);
+    const ids = await throughCooldown(env.DB, signal, urls, config.alerts.cooldownMinutes, now);
     await enqueue(env.DELIVERIES, "alert", ids);
     queued += ids.length;
   }

@@ -6,9 +6,15 @@ import { errorClass } from "../domain/retry";
 import { log } from "../log";
 import { postOnce } from "../net/post";
 import { leaseAlert, recordAlertOutcome } from "../store/alerts";
+import { parkIfChannelDown, summarizeMissed } from "../store/alerts-channel";
+import { enqueue } from "../store/outbox";
 
-/** A few quick retries: an alert that arrives a day late is no alert. */
-export const ALERT_RETRY_DELAYS = [10, 60, 300, 900];
+/**
+ * Quick retries first, then a backoff that keeps trying a channel that is down for about a day and
+ * a half (137,070 s in all; each step within the queue's 12 h maximum). Meanwhile younger alerts to
+ * that channel are parked, and one summary of them follows the first alert that gets through.
+ */
+export const ALERT_RETRY_DELAYS = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 21600, 43200, 43200];
 const ALERT_TIMEOUT_MS = 10_000;
 
 /** The request for one alert to one URL: chat formats as they are, the generic one signed like events. */
@@ -41,6 +47,10 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
     log("error", "alert.attempt", { alert_id: id, kind: alert.kind, outcome: "failed", error: "no_signing_secret" });
     return ACK;
   }
+  if (await parkIfChannelDown(env.DB, alert, now)) {
+    log("warn", "alert.attempt", { alert_id: id, kind: alert.kind, destination: redactUrl(alert.destination), outcome: "missed" });
+    return ACK;
+  }
   const data = JSON.parse(alert.data_json) as Record<string, unknown>;
   const { headers, body } = await alertRequest(
     alert.destination,
@@ -56,6 +66,10 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
   const sent = error === null;
   const retryInSeconds = sent ? null : (ALERT_RETRY_DELAYS[alert.attempt_count - 1] ?? null);
   await recordAlertOutcome(env.DB, alert, { sent, error, retryInSeconds }, new Date());
+  if (sent) {
+    const summary = await summarizeMissed(env.DB, alert.destination, new Date());
+    if (summary) await enqueue(env.DELIVERIES, "alert", [summary]);
+  }
   log(sent ? "info" : "warn", "alert.attempt", {
     alert_id: id,
     kind: alert.kind,

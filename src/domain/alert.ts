@@ -8,6 +8,7 @@ export type AlertKind =
   | "reconciliation.recovered"
   | "reconciliation.failed"
   | "backlog.stale"
+  | "alerts.missed"
   | "test";
 
 export type AlertFormat = "slack" | "discord" | "telegram" | "generic";
@@ -84,14 +85,24 @@ export function summarize(kind: AlertKind, data: Data): string {
       return `Reconciliation failed ${s(data.consecutive_failures)} runs in a row: ${s(data.last_error)}.`;
     case "backlog.stale":
       return `The oldest pending delivery has waited ${Math.round(Number(data.oldest_pending_age_seconds ?? 0) / 60)} minutes (${s(data.pending)} pending).`;
+    case "alerts.missed": {
+      const kinds = data.kinds && typeof data.kinds === "object" ? Object.entries(data.kinds).map(([k, n]) => `${s(n)} ${k}`) : [];
+      return `This channel was unreachable: ${s(data.missed)} alert(s) from ${s(data.first_at)} to ${s(data.last_at)} were not sent here (${kinds.join(", ")}). /stats and the operator page show where things stand now.`;
+    }
     case "test":
       return "Test alert from cryptocloud-postback: alerts reach this destination.";
   }
 }
 
+/** Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|click>`) and `&` as an entity start. */
+const slackText = (text: string): string => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
 /**
  * The body of one alert for one destination. `suppressed` is how many alerts of the same kind and
  * subject the cooldown held back before this one. Generic alerts are signed by the caller.
+ * Values in `data` come from postbacks (order_id is not covered by the token) and from answers of
+ * other servers, so each chat format gets its text as plain text, never as markup: Slack escaped,
+ * Discord with mentions off, Telegram without parse_mode and without link previews.
  */
 export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
   const more = suppressed > 0 ? ` (and ${suppressed} more)` : "";
@@ -99,11 +110,17 @@ export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed
   const { format, url } = alertTarget(entry);
   switch (format) {
     case "slack":
-      return JSON.stringify({ text: line });
+      return JSON.stringify({ text: slackText(line.slice(0, 3000)) });
     case "discord":
-      return JSON.stringify({ content: line.slice(0, 2000) });
+      return JSON.stringify({ content: line.slice(0, 2000), allowed_mentions: { parse: [] } });
     case "telegram":
-      return JSON.stringify({ chat_id: new URL(url).searchParams.get("chat_id"), text: line.slice(0, 4096) });
+      return JSON.stringify({
+        chat_id: new URL(url).searchParams.get("chat_id"),
+        text: line.slice(0, 4096),
+        // Both spellings: Bot API 7.0 replaced the first with the second; older self-hosted servers read only the first.
+        disable_web_page_preview: true,
+        link_preview_options: { is_disabled: true },
+      });
     case "generic":
       return JSON.stringify({ type: kind, timestamp: now.toISOString(), data: { ...data, summary: summarize(kind, data), suppressed } });
   }

@@ -15,7 +15,7 @@ export interface PruneResult {
 }
 
 /**
- * Deletes what RETENTION_DAYS lets go, once a day (claimed through the `jobs` row, so only one
+ * Deletes what RETENTION_DAYS (and, for what never arrived, UNDELIVERED_RETENTION_DAYS) lets go, once a day (claimed through the `jobs` row, so only one
  * isolate prunes), in bounded batches; a run that hits the bound leaves a cursor and the next cron
  * run continues. Returns null when it is not due, turned off, or another run holds it.
  */
@@ -25,20 +25,21 @@ export async function prune(
   options: { force?: boolean; batchRows?: number; maxStatements?: number } = {},
 ): Promise<PruneResult | null> {
   const { force = false, batchRows = PRUNE_BATCH_ROWS, maxStatements = PRUNE_MAX_STATEMENTS } = options;
-  const { retentionDays: days, auditRetentionDays: auditDays } = getConfig(env);
+  const { retentionDays: days, auditRetentionDays: auditDays, undeliveredRetentionDays: undeliveredDays } = getConfig(env);
   if (days === 0 && auditDays === 0) return null;
   const lease = await leaseJob(env.DB, "retention", now, { dueBefore: new Date(now.getTime() - DAY_MS), leaseMs: 10 * 60_000, force });
   if (!lease) return null;
   const cutoff = new Date(now.getTime() - days * DAY_MS);
+  const cutoffs = { cutoff, undelivered: undeliveredDays === 0 ? null : new Date(now.getTime() - undeliveredDays * DAY_MS) };
   // The audit log keeps its own, longer retention whatever RETENTION_DAYS says; 0 keeps either forever.
-  const auditCutoff = new Date(now.getTime() - auditDays * DAY_MS);
+  const auditCutoffs = { cutoff: new Date(now.getTime() - auditDays * DAY_MS), undelivered: null };
   const result: PruneResult = { removed: {}, statements: 0, more: false };
   const unfinished = new Set(PRUNED_TABLES.filter((t) => (t === "audit_log" ? auditDays : days) > 0));
   // Round-robin over the tables until each is done or the statement bound is reached.
   while (unfinished.size > 0 && result.statements < maxStatements) {
     for (const table of [...unfinished]) {
       if (result.statements >= maxStatements) break;
-      const n = await pruneOnce(env.DB, table, table === "audit_log" ? auditCutoff : cutoff, batchRows);
+      const n = await pruneOnce(env.DB, table, table === "audit_log" ? auditCutoffs : cutoffs, batchRows);
       result.statements++;
       result.removed[table] = (result.removed[table] ?? 0) + n;
       if (n < batchRows) unfinished.delete(table);

@@ -15,6 +15,9 @@ invoices.use("*", requireApiToken);
 
 const idParam = (raw: string): string => stripInvoicePrefix(raw).toUpperCase();
 const noQuery = (url: string) => queryOf(url, []);
+/** Whether RETENTION_DAYS may have pruned some of this invoice's receipts, delivered deliveries or attempts. */
+const olderThanRetention = (firstReceivedAt: string, days: number): boolean =>
+  days > 0 && Date.parse(firstReceivedAt) < Date.now() - days * 86_400_000;
 
 invoices.get("/", async (c) => {
   const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id"]);
@@ -40,18 +43,21 @@ invoices.get("/:invoice_id", async (c) => {
 
 invoices.get("/:invoice_id/postbacks", async (c) => {
   noQuery(c.req.url);
-  const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  const invoice = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  const { invoice_id } = invoice;
   const receipts = await receiptsOf(c.env.DB, invoice_id);
-  return c.json({ invoice_id, postbacks: receipts.map((r) => ({ ...r, test_mode: toBool(r.test_mode) })) });
+  const pruned = olderThanRetention(invoice.first_received_at, c.get("config").retentionDays) && receipts.length < invoice.postback_count;
+  return c.json({ invoice_id, postbacks: receipts.map((r) => ({ ...r, test_mode: toBool(r.test_mode) })), pruned });
 });
 
 invoices.get("/:invoice_id/deliveries", async (c) => {
   noQuery(c.req.url);
-  const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
+  const { invoice_id, first_received_at } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
   const { deliveries, attempts } = await deliveriesOfInvoice(c.env.DB, invoice_id);
   return c.json({
     invoice_id,
     deliveries: deliveries.map((d) => ({ ...d, attempts: attempts.filter((a) => a.delivery_id === d.id) })),
+    pruned: olderThanRetention(first_received_at, c.get("config").retentionDays),
   });
 });
 

@@ -9,27 +9,35 @@ import { recordPostback } from "../store/ledger";
 import { enqueue, enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 
-type PostbackEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { withinLimit: Promise<boolean> } };
+type PostbackEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { withinLimit: () => Promise<boolean> } };
 
 export const postback = new Hono<PostbackEnv>();
 
 const REFUSALS = new Set(["malformed_body", "invalid_field", "invalid_token", "unsupported_media_type", "payload_too_large"]);
 
 /**
- * Rate limits. A shed IP is turned away before any parsing or crypto. The generous per-IP count
- * runs while the body is parsed and verified, and gates only the D1 write; refused postbacks are
- * counted against the strict limiter after the response.
+ * Rate limits. The failure limiter sheds only what does not verify: a shed IP still gets its body
+ * read (at most 64 KiB) and its token checked (one HMAC), because CryptoCloud sends every postback
+ * from a few servers, and a correctly signed one must never be lost to someone else's refusals
+ * from the same address. Anything from a shed IP that does not verify is a 429, without the
+ * limiter calls. The generous per-IP count runs while the body is parsed and verified, and gates
+ * only the D1 write; refused postbacks are counted against the strict limiter after the response.
  */
 postback.use("/", async (c, next) => {
   const ip = clientIp(c.req.raw);
-  if (isShed(ip, Date.now())) fail({ code: "rate_limited" });
-  const within = withinLimit(c.env, ip);
-  within.catch(() => {}); // awaited before the write; a refused postback never waits for it
-  c.set("withinLimit", within);
+  const shed = isShed(ip, Date.now());
+  if (shed) c.set("withinLimit", () => withinLimit(c.env, ip));
+  else {
+    const within = withinLimit(c.env, ip);
+    within.catch(() => {}); // awaited before the write; a refused postback never waits for it
+    c.set("withinLimit", () => within);
+  }
   await next();
   // hono's compose has already turned a thrown error into the response and kept it in c.error.
   const e = c.error;
-  if (e instanceof AppFailure && REFUSALS.has(e.error.code)) c.executionCtx.waitUntil(noteRefusal(c.env, ip, Date.now()));
+  if (!(e instanceof AppFailure && REFUSALS.has(e.error.code))) return;
+  if (shed) fail({ code: "rate_limited" }); // thrown here, it becomes this response through the same onError
+  c.executionCtx.waitUntil(noteRefusal(c.env, ip, Date.now()));
 });
 
 /**
@@ -53,7 +61,7 @@ postback.post("/", async (c) => {
   const accepted = await acceptPostback(fields, config.secretKeys, options, now);
   if (!accepted.ok) return fail(accepted.error);
   const { postback: p, entry, keyIndex } = accepted.value;
-  if (!(await c.get("withinLimit"))) fail({ code: "rate_limited" });
+  if (!(await c.get("withinLimit")())) fail({ code: "rate_limited" });
 
   let result: Awaited<ReturnType<typeof recordPostback>>;
   try {

@@ -4,7 +4,7 @@ import { queryOf } from "../http/query";
 import { alertStats } from "../store/alerts";
 import { getJob, type JobRow } from "../store/jobs";
 import { tableSizes } from "../store/retention";
-import { countsByState, heldInvoices, pendingBacklog } from "../store/stats";
+import { countsByState, heldInvoices, pendingBacklog, recordedNotForwarded } from "../store/stats";
 import { requireApiToken } from "./auth";
 
 export const stats = new Hono<AppEnv>();
@@ -18,7 +18,8 @@ stats.get("/", async (c) => {
   const config = c.get("config");
   const now = new Date();
   const db = c.env.DB;
-  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob] = await Promise.all([
+  const since = config.retentionDays > 0 ? new Date(now.getTime() - config.retentionDays * 86_400_000).toISOString() : "";
+  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, notForwarded] = await Promise.all([
     countsByState(db),
     pendingBacklog(db),
     heldInvoices(db, new Date(now.getTime() - HELD_AFTER_MS)),
@@ -26,12 +27,15 @@ stats.get("/", async (c) => {
     tableSizes(db),
     getJob(db, "reconcile"),
     getJob(db, "retention"),
+    recordedNotForwarded(db, config.rejectTestMode, since),
   ]);
   const age = backlog.oldestSince === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(backlog.oldestSince)) / 1000));
   return c.json({
     ...counts,
     oldest_pending_delivery_age_seconds: age,
     deliveries_enqueue_failed: backlog.enqueueFailed,
+    // Events that should have gone out and have no delivery (forwarding was misconfigured): the sweeper catches up.
+    recorded_not_forwarded: notForwarded,
     confirmation: { waiting_over_an_hour: held.waiting, retries_exhausted: held.exhausted, unconfirmed: held.unconfirmed },
     reconciliation: {
       configured: config.apiKey !== null, // CRYPTOCLOUD_API_KEY is set: POST /reconcile works
@@ -49,6 +53,7 @@ stats.get("/", async (c) => {
     database_bytes: sizes.database_bytes,
     retention: {
       days: config.retentionDays,
+      undelivered_days: config.undeliveredRetentionDays,
       last_prune_at: retentionJob?.last_run_at ?? null,
       last_prune: result(retentionJob),
       removed_total: retentionJob?.total ?? 0,

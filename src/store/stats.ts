@@ -35,3 +35,25 @@ export async function countsByState(db: D1Database) {
     confirmations_by_state: counts(confirmations?.results, "state"),
   };
 }
+
+/**
+ * Recorded, not forwarded (yet): invoices whose current event (since `since`, RETENTION_DAYS back,
+ * and past where the forward repair has looked) has no delivery at all, though nothing held it back
+ * (not `not_forwarded`, not test mode under REJECT_TEST_MODE). Postbacks taken while forwarding was
+ * misconfigured land here until the repair gives them deliveries; events the repair has passed
+ * without forwarding (no FORWARD_URL, on purpose) are not counted.
+ */
+export async function recordedNotForwarded(db: D1Database, rejectTestMode: boolean, since: string): Promise<number> {
+  const row = await db
+    .prepare(
+      `SELECT count(*) AS n FROM events e JOIN invoices i ON i.invoice_id = e.invoice_id
+       WHERE e.created_at >= ?2
+         AND e.created_at > coalesce((SELECT json_extract(cursor_json, '$.at') FROM jobs WHERE name = 'forward_missing'), '')
+         AND e.type = 'invoice.' || i.status AND i.not_forwarded IS NULL
+         AND NOT (?1 = 1 AND coalesce(i.test_mode, 0) = 1)
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)`,
+    )
+    .bind(rejectTestMode ? 1 : 0, since)
+    .first<{ n: number }>();
+  return Number(row?.n ?? 0);
+}

@@ -3,9 +3,9 @@
 // verifies it against that team's key set. No token prompt; who is signed in is shown and recorded.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer } from "../node/local-server";
 import { accessJwt, newTeamKey, publishKeys } from "../support/access";
-import { findChromium, launch, postInvoice, type Receiver, signIn, startStack, type Worker, waitFor } from "./harness";
+import { findChromium, launch, postInvoice, type Receiver, signIn, startStack, type Worker, waitFor } from "../support/browser";
+import { startLocalServer } from "../support/local-server";
 
 const AUD = "aud-browser";
 const chromiumPath = findChromium();
@@ -28,7 +28,7 @@ describe.runIf(chromiumPath)("the operator page behind Cloudflare Access", () =>
       startStack({ vars: { ACCESS_TEAM_DOMAIN: team.url, ACCESS_AUD: AUD } }),
     ]);
     await postInvoice(worker.url, { invoice: "ACC00001", amount: "3.5", order: "ORD-ACC-1" });
-    await waitFor(() => receiver.events.some((e) => e.webhookId === "evt_ACC00001_paid"), 20_000, "the first delivery");
+    await waitFor(() => receiver.events.some((e) => e.webhookId === "evt_ACC00001_paid"), { what: "the first delivery" });
   });
 
   afterAll(async () => {

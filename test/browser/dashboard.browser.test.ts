@@ -4,8 +4,19 @@ import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_BUDGET_BYTES } from "../../scripts/build-page.mjs";
-import { startLocalServer } from "../node/local-server";
-import { API_TOKEN, findChromium, launch, openPage, postInvoice, type Receiver, signIn, startStack, type Worker, waitFor } from "./harness";
+import {
+  API_TOKEN,
+  findChromium,
+  launch,
+  openPage,
+  postInvoice,
+  type Receiver,
+  signIn,
+  startStack,
+  type Worker,
+  waitFor,
+} from "../support/browser";
+import { fakeAccountAt, startLocalServer } from "../support/local-server";
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -38,7 +49,7 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
     await postInvoice(worker.url, { invoice: "BRW00003", amount: "1.25", currency: "ETH", order: "ORD-1003", testMode: true });
     await postInvoice(worker.url, { invoice: "BRWXSS01", amount: "1", order: XSS_IMG });
     await postInvoice(worker.url, { invoice: "BRWXSS02", amount: "2", order: XSS_SCRIPT });
-    await waitFor(() => new Set(receiver.events.map((e) => e.webhookId)).size >= 5, 20_000, "the first deliveries");
+    await waitFor(() => new Set(receiver.events.map((e) => e.webhookId)).size >= 5, { timeoutMs: 20_000, what: "the first deliveries" });
   });
 
   afterAll(async () => {
@@ -169,7 +180,7 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
     await page.getByRole("button", { name: "Redeliver" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Redeliver" }).click();
     await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Queued 1 delivery/);
-    await waitFor(() => sent().length > before, 20_000, "the redelivery at the receiver");
+    await waitFor(() => sent().length > before, { timeoutMs: 20_000, what: "the redelivery at the receiver" });
     expect(sent().at(-1)?.verified).toBe(true);
     // The page follows the delivery in flight until it settles, and shows the new attempt.
     await expect.poll(() => deliveries.locator("article tbody tr").count(), { timeout: 15_000 }).toBe(attemptsBefore + 1);
@@ -269,14 +280,11 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
       project: { id: 1 },
       test_mode: false,
     };
-    await fetch(`${fake.url}/_list/${account}`, {
-      method: "POST",
-      body: JSON.stringify({ items: [item], fail_from: 2, fail_status: 502 }),
-    });
+    const apiUrl = await fakeAccountAt(fake.url, account, { items: [item], fail_from: 2, fail_status: 502 });
     const stack = await startStack({
       vars: {
         CRYPTOCLOUD_API_KEY: "eyJhbGciOiJIUzI1NiJ9.api-key.sig",
-        CRYPTOCLOUD_API_URL: `${fake.url}/api/${account}`,
+        CRYPTOCLOUD_API_URL: apiUrl,
         CRYPTOCLOUD_PROJECT_ID: "1",
         RECONCILE_INTERVAL_MINUTES: "0",
       },
@@ -290,11 +298,10 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
       await expect
         .poll(() => rec.getByRole("status").textContent())
         .toContain("Checked 1; recovered 1: REC00001; already recorded 0; ignored 0.");
-      await waitFor(
-        () => stack.receiver.events.some((e) => e.webhookId === "evt_REC00001_paid" && e.verified),
-        20_000,
-        "the recovered event",
-      );
+      await waitFor(() => stack.receiver.events.some((e) => e.webhookId === "evt_REC00001_paid" && e.verified), {
+        timeoutMs: 20_000,
+        what: "the recovered event",
+      });
 
       await rec.getByRole("button", { name: "Reconcile now" }).click();
       await page.getByRole("dialog").getByRole("button", { name: "Reconcile now" }).click();
@@ -353,6 +360,45 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
     await page.getByRole("link", { name: "BRWXSS01" }).click();
     await page.locator("article").first().waitFor();
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("says 'pruned' where retention removed an old invoice's postbacks, deliveries and attempts", async () => {
+    await postInvoice(worker.url, { invoice: "BRWPRUN1", amount: "3", order: "ORD-OLD" });
+    await postInvoice(worker.url, { invoice: "BRWPRUN2", amount: "4", order: "ORD-OLD2" });
+    await waitFor(() => receiver.events.filter((e) => e.webhookId.includes("BRWPRUN")).length >= 2, {
+      timeoutMs: 20_000,
+      what: "both deliveries",
+    });
+    // BRWPRUN1 100 days old, then the cron's retention, as it runs every day.
+    const db = await worker.mf.getD1Database("DB");
+    const old = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    await db.batch([
+      db.prepare("UPDATE invoices SET first_received_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db.prepare("UPDATE postbacks SET received_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db.prepare("UPDATE deliveries SET created_at = ?1, updated_at = ?1 WHERE invoice_id = 'BRWPRUN1'").bind(old),
+      db
+        .prepare(
+          "UPDATE delivery_attempts SET started_at = ?1 WHERE delivery_id IN (SELECT id FROM deliveries WHERE invoice_id = 'BRWPRUN1')",
+        )
+        .bind(old),
+      db.prepare("DELETE FROM jobs WHERE name = 'retention'"),
+    ]);
+    const cron = (await worker.mf.getWorker()) as unknown as { scheduled(o: { scheduledTime: Date; cron: string }): Promise<unknown> };
+    await cron.scheduled({ scheduledTime: new Date(), cron: "* * * * *" });
+    expect(await db.prepare("SELECT count(*) AS n FROM deliveries WHERE invoice_id = 'BRWPRUN1'").first("n")).toBe(0);
+    // BRWPRUN2's delivery as a prune that stopped at its bound between attempts and deliveries leaves it.
+    await db.prepare("DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE invoice_id = 'BRWPRUN2')").run();
+
+    const { page, errors } = await signedIn();
+    await page.goto(`${worker.url}/dashboard#/invoice/BRWPRUN1`);
+    await page.getByRole("heading", { name: "Invoice BRWPRUN1" }).waitFor();
+    await page.getByText("Older postbacks of this invoice were pruned (RETENTION_DAYS).").waitFor();
+    await page.getByText("No deliveries left: delivered ones were pruned (RETENTION_DAYS).").waitFor();
+    await page.goto(`${worker.url}/dashboard#/invoice/BRWPRUN2`);
+    await page.getByRole("heading", { name: "Invoice BRWPRUN2" }).waitFor();
+    await page.getByText("Its attempts were pruned (RETENTION_DAYS).").waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
   });

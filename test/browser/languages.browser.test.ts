@@ -17,7 +17,7 @@ import {
   signIn,
   startStack,
   type Worker,
-} from "./harness";
+} from "../support/browser";
 
 const chromiumPath = findChromium();
 

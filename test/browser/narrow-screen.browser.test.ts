@@ -5,7 +5,18 @@
 // Worker cannot produce yet are given in the browser, in the contract's shapes.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_TOKEN, answerDaily, findChromium, launch, month, openPage, postInvoice, signIn, startStack, type Worker } from "./harness";
+import {
+  API_TOKEN,
+  answerDaily,
+  findChromium,
+  launch,
+  month,
+  openPage,
+  postInvoice,
+  signIn,
+  startStack,
+  type Worker,
+} from "../support/browser";
 
 const chromiumPath = findChromium();
 const LONG_ORDER = `ORD-${"X".repeat(252)}`; // the API's 256-character maximum, no break anywhere

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorker } from "../../scripts/build.mjs";
 import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { cryptoCloudToken, postbackBody } from "../../scripts/sign-postback.mjs";
+import { waitFor } from "../support/wait-for";
 
 const SECRET_KEY = "e2e-secret-key";
 const API_TOKEN = "e2e-api-token-0123456789";
@@ -18,15 +19,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 let entry: string;
@@ -65,10 +57,10 @@ describe("when the network fails", () => {
     stops.push(worker.dispose);
     expect(await post("NET00001")).toBe(200);
     type Deliveries = { deliveries: { state: string; last_error: string | null; attempts: { error_class: string }[] }[] };
-    const body = await waitFor(
-      () => get("/invoices/NET00001/deliveries") as Promise<Deliveries>,
-      (b) => (b.deliveries[0]?.attempts.length ?? 0) > 0,
-    );
+    const body = await waitFor(() => get("/invoices/NET00001/deliveries") as Promise<Deliveries>, {
+      until: (b) => (b.deliveries[0]?.attempts.length ?? 0) > 0,
+      what: "the first attempt",
+    });
     expect(body.deliveries[0]).toMatchObject({ state: "pending", last_error: "network", attempts: [{ error_class: "network" }] });
     expect(logs.some((l) => l.includes('"delivery.attempt"') && l.includes('"status":"network"'))).toBe(true);
   });
@@ -82,10 +74,7 @@ describe("when the network fails", () => {
     });
     stops.push(worker.dispose);
     expect(await post("NET00002")).toBe(200);
-    await waitFor(
-      async () => logs,
-      (l) => l.some((x) => x.includes('"confirmation.retry"')),
-    );
+    await waitFor(() => logs.some((x) => x.includes('"confirmation.retry"')), { what: "a confirmation retry" });
     expect(logs.find((l) => l.includes('"confirmation.retry"'))).toContain('"reason":"network"');
     expect(await get("/invoices/NET00002")).toMatchObject({ status: "pending_confirmation", confirmed: false });
   });

@@ -13,7 +13,7 @@ import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { type Captured, captureForwardedEvents, FORWARD_SECRET } from "../node/forwarded-events";
-import type { Received } from "../node/local-server";
+import type { Received } from "../support/local-server";
 
 let captured: Captured;
 beforeAll(async () => {

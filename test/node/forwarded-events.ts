@@ -4,7 +4,7 @@
 import { buildWorker } from "../../scripts/build.mjs";
 import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { cryptoCloudToken, postbackBody } from "../../scripts/sign-postback.mjs";
-import { type Received, startLocalServer } from "./local-server";
+import { type Received, startLocalServer } from "../support/local-server";
 
 export const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const SECRET_KEY = "e2e-contract-secret-key";

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { jwtVerify } from "jose";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for";
 
 const SCRIPTS = resolve("scripts");
 const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -153,10 +154,8 @@ describe("npm run listen", () => {
     await res.text();
     return { status: res.status, when: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() };
   };
-  const lineFor = async (id: string) => {
-    for (let i = 0; i < 100 && !output.some((l) => l.includes(id)); i++) await new Promise((r) => setTimeout(r, 20));
-    return output.find((l) => l.includes(id));
-  };
+  const lineFor = (id: string) =>
+    waitFor(() => output.find((l) => l.includes(id)), { timeoutMs: 2000, everyMs: 20, what: `the line for ${id}` });
 
   it("answers 200 to a verified event (signed with any of its secrets) and prints the README's line", async () => {
     const { status, when } = await send("evt_DZLF4212_paid", FORWARD_SECRET);

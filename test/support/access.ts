@@ -1,5 +1,5 @@
 // A fake Cloudflare Access team for tests: RS256 keys made by jose, published as the team's key set
-// on the loopback server (test/node/local-server.ts), and JWTs signed as Access signs them. Runs in
+// on the loopback server (test/support/local-server.ts), and JWTs signed as Access signs them. Runs in
 // workerd and in Node alike.
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 

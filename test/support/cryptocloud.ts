@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { ListProgram } from "./local-server";
 import { uniqueKey } from "./worker";
 
 /** What the fake API answers: an HTTP status and a JSON body (or raw text). */
@@ -45,14 +46,7 @@ export const apiInvoice = (id: string, o: Record<string, unknown> = {}) => ({
 export const success = (result: unknown[]): Canned => ({ status: 200, body: { status: "success", result } });
 
 /** A fake CryptoCloud account on loopback: merchant/list pages `items` by offset and limit, merchant/info finds them by uuid. */
-export async function fakeAccount(program: {
-  items: unknown[];
-  limit_means?: "count" | "end";
-  ignore_offset?: boolean;
-  fail_from?: number;
-  fail_status?: number;
-  fail_body?: unknown;
-}) {
+export async function fakeAccount(program: ListProgram) {
   const key = uniqueKey();
   await fetch(`${env.LOCAL_SERVER}/_list/${key}`, { method: "POST", body: JSON.stringify(program) });
   return { key, url: `${env.LOCAL_SERVER}/api/${key}` };

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { ALERT_RETRY_DELAYS } from "../../../src/alerts/send";
 import { queueMessage } from "../../../src/domain/message";
 import { API_KEY, apiInvoice, fakeAccount, fakeApi } from "../../support/cryptocloud";
 import { hook, paidInvoiceFor, runConfirmation, runConsumer, runQueue } from "../../support/delivery";
@@ -50,6 +51,26 @@ describe("alerts, in the generic format (signed like events)", () => {
     const [alert] = await alertsAt(sink.key, "delivery.exhausted");
     expect(alert?.data).toMatchObject({ invoice_id: invoiceId, order_id: "ORD-EXH", destination: target, last_error: "http_5xx" });
     expect(alert?.data.summary).toContain(invoiceId);
+  });
+
+  it("one alert for a storm of exhausted deliveries to one destination; the next says how many followed", async () => {
+    const sink = alertSink();
+    const target = hook(uniqueKey(), "status=503");
+    const exhaust = async () => {
+      const { deliveryIds } = await paidInvoiceFor([target], NO_WAIT);
+      await runConsumer(deliveryIds, NO_WAIT);
+      await runConsumer(deliveryIds, NO_WAIT);
+    };
+    for (let i = 0; i < 6; i++) await exhaust();
+    const start = Date.now();
+    await flushAlerts(sink.overrides, new Date(start));
+    expect(await alertsAt(sink.key, "delivery.exhausted")).toHaveLength(1);
+
+    await exhaust();
+    await flushAlerts(sink.overrides, new Date(start + 61 * 60_000));
+    const both = await alertsAt(sink.key, "delivery.exhausted");
+    expect(both).toHaveLength(2);
+    expect(both[1]?.data).toMatchObject({ destination: target, suppressed: 5 });
   });
 
   it("destination.gone: a destination answered 410", async () => {
@@ -146,7 +167,12 @@ describe("alert destinations", () => {
     expect(JSON.parse(s?.body ?? "{}")).toEqual({ text: expect.stringContaining("Test alert") });
     expect(s?.headers["webhook-signature"]).toBeUndefined();
     const [t] = await received(telegram);
-    expect(JSON.parse(t?.body ?? "{}")).toEqual({ chat_id: "-1001", text: expect.stringContaining("Test alert") });
+    expect(JSON.parse(t?.body ?? "{}")).toEqual({
+      chat_id: "-1001",
+      text: expect.stringContaining("Test alert"),
+      disable_web_page_preview: true,
+      link_preview_options: { is_disabled: true },
+    });
   });
 
   it("POST /alerts/test answers each URL's HTTP status (chat URLs redacted), or 409 without ALERT_URL", async () => {
@@ -165,7 +191,7 @@ describe("alert destinations", () => {
     expect(await none.text()).toContain("ALERT_URL");
   });
 
-  it("retries a failing alert URL a few times, then counts it in /stats, and never alerts about itself", async () => {
+  it("keeps trying a channel that is down for over a day, then counts it failed in /stats, and never alerts about itself", async () => {
     const sink = alertSink("status=500");
     const { deliveryIds } = await paidInvoiceFor([hook(uniqueKey(), "status=410")]);
     await runConsumer(deliveryIds);
@@ -173,21 +199,63 @@ describe("alert destinations", () => {
     const [alert] = await rows<{ id: string }>("SELECT id FROM alerts WHERE destination = ?", sink.url);
     const id = alert?.id ?? "";
     const retries: (number | undefined)[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i <= ALERT_RETRY_DELAYS.length; i++) {
       await env.DB.prepare("UPDATE alerts SET next_attempt_at = ?2 WHERE id = ?1").bind(id, new Date(0).toISOString()).run();
       const r = await runQueue([queueMessage("alert", id)], sink.overrides);
       retries.push(r.retryMessages[0]?.delaySeconds);
     }
-    expect(retries).toEqual([10, 60, 300, 900, undefined]);
-    expect(await received(sink.key)).toHaveLength(5);
+    expect(retries).toEqual([...ALERT_RETRY_DELAYS, undefined]);
+    expect(ALERT_RETRY_DELAYS.reduce((a, b) => a + b, 0)).toBeGreaterThan(86_400);
+    expect(Math.max(...ALERT_RETRY_DELAYS)).toBeLessThanOrEqual(43_200);
+    expect(await received(sink.key)).toHaveLength(ALERT_RETRY_DELAYS.length + 1);
     expect(await rows("SELECT state, attempt_count, last_error FROM alerts WHERE id = ?", id)).toEqual([
-      { state: "failed", attempt_count: 5, last_error: "http_5xx" },
+      { state: "failed", attempt_count: ALERT_RETRY_DELAYS.length + 1, last_error: "http_5xx" },
     ]);
     const stats = (await (await call(api("/stats"), sink.overrides)).json()) as { alerts: Record<string, unknown> };
     expect(stats.alerts).toMatchObject({ failed: expect.any(Number), last_error: expect.stringContaining("http_5xx") });
     expect(await rows("SELECT * FROM alert_signals")).toEqual([]);
     await runCron(new Date(), sink.overrides);
     expect(await rows("SELECT count(*) AS n FROM alerts WHERE destination = ?", sink.url)).toEqual([{ n: 1 }]);
+  });
+
+  it("while a channel is down, parks the younger alerts; when it comes back, sends the first one and one summary of the rest", async () => {
+    const sink = alertSink("fail_first=2");
+    for (let i = 0; i < 3; i++) {
+      const { deliveryIds } = await paidInvoiceFor([hook(uniqueKey(), "status=410")]);
+      await runConsumer(deliveryIds);
+    }
+    await runCron(new Date(), sink.overrides);
+    const alerts = await rows<{ id: string }>("SELECT id FROM alerts WHERE destination = ? ORDER BY created_at, id", sink.url);
+    expect(alerts).toHaveLength(3);
+    const [probe, ...younger] = alerts.map((a) => a.id);
+    const attempt = async (alertId: string) => {
+      await env.DB.prepare("UPDATE alerts SET next_attempt_at = ?2 WHERE id = ?1").bind(alertId, new Date(0).toISOString()).run();
+      return runQueue([queueMessage("alert", alertId)], sink.overrides);
+    };
+    await attempt(probe ?? "");
+    for (const y of younger) expect((await attempt(y)).explicitAcks).toHaveLength(1); // parked: not sent, not retried
+    expect(await received(sink.key)).toHaveLength(1);
+    await attempt(probe ?? ""); // still down
+    await attempt(probe ?? ""); // back: the first alert goes through, then the summary is queued
+    const summary = await rows<{ id: string; data_json: string }>(
+      "SELECT id, data_json FROM alerts WHERE destination = ? AND kind = 'alerts.missed'",
+      sink.url,
+    );
+    expect(summary).toHaveLength(1);
+    await attempt(summary[0]?.id ?? "");
+
+    const sent = await received(sink.key);
+    expect(sent).toHaveLength(4); // three tries of the first alert, the summary: nothing else
+    const [missed] = await alertsAt(sink.key, "alerts.missed");
+    expect(missed?.data).toMatchObject({ missed: 2, kinds: { "destination.gone": 2 } });
+    expect(missed?.data.summary).toContain("2 alert(s)");
+    expect(await alertsAt(sink.key, "destination.gone")).toHaveLength(3);
+    expect(await rows("SELECT state FROM alerts WHERE destination = ? ORDER BY created_at, id", sink.url)).toEqual([
+      { state: "sent" },
+      { state: "summarized" },
+      { state: "summarized" },
+      { state: "sent" },
+    ]);
   });
 
   it("without ALERT_URL, logs each signal and keeps no backlog of them", async () => {

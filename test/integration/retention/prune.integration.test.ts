@@ -67,6 +67,38 @@ describe("retention (RETENTION_DAYS, default 90)", () => {
     });
   });
 
+  it("keeps what never arrived (exhausted, 410) with its attempts for UNDELIVERED_RETENTION_DAYS (365), then prunes it", async () => {
+    const exhausted = await paidInvoiceFor([hook(uniqueKey(), "status=503")], { FORWARD_RETRY_DELAYS: "0" });
+    await runConsumer(exhausted.deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
+    await runConsumer(exhausted.deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
+    const gone = await paidInvoiceFor([hook(uniqueKey(), "status=410")]);
+    await runConsumer(gone.deliveryIds);
+    expect(
+      await rows("SELECT state FROM deliveries WHERE id IN (?, ?) ORDER BY state", exhausted.deliveryIds[0], gone.deliveryIds[0]),
+    ).toEqual([{ state: "exhausted" }, { state: "failed" }]);
+    for (const inv of [exhausted, gone]) await age(inv.invoiceId, 91);
+    await prune(envWith(), new Date(), { force: true });
+    expect(await kept(exhausted.invoiceId)).toEqual({ invoices: 1, events: 1, postbacks: 0, deliveries: 1, attempts: 2 });
+    expect(await kept(gone.invoiceId)).toEqual({ invoices: 1, events: 1, postbacks: 0, deliveries: 1, attempts: 1 });
+    // Bulk redeliver still finds it after the prune.
+    const since = new Date(Date.now() - 100 * DAY).toISOString();
+    const redeliver = await call(api(`/deliveries/redeliver?state=exhausted&since=${since}`, { method: "POST" }), {
+      FORWARD_URL: hook(uniqueKey()),
+    });
+    expect(redeliver.status).toBe(202);
+    expect(await rows("SELECT state FROM deliveries WHERE id = ?", exhausted.deliveryIds[0])).toEqual([{ state: "pending" }]);
+    await env.DB.prepare("UPDATE deliveries SET state = 'exhausted' WHERE id = ?").bind(exhausted.deliveryIds[0]).run();
+    await age(exhausted.invoiceId, 91);
+
+    await prune(envWith({ UNDELIVERED_RETENTION_DAYS: "0" }), new Date(), { force: true });
+    expect(await kept(gone.invoiceId)).toMatchObject({ deliveries: 1, attempts: 1 }); // 0: kept until delivered
+
+    for (const inv of [exhausted, gone]) await age(inv.invoiceId, 366);
+    await prune(envWith(), new Date(), { force: true });
+    expect(await kept(exhausted.invoiceId)).toMatchObject({ deliveries: 0, attempts: 0 });
+    expect(await kept(gone.invoiceId)).toMatchObject({ deliveries: 0, attempts: 0 });
+  });
+
   it("deletes in bounded batches, and the next cron run resumes when there is more", async () => {
     const { invoiceId } = await paidInvoiceFor([hook(uniqueKey())]);
     const old = new Date(Date.now() - 200 * DAY).toISOString();

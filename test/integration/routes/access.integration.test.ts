@@ -1,5 +1,5 @@
 // Cloudflare Access sign-in through the Worker: the JWT from the header or the CF_Authorization
-// cookie, the key set fetched from a real loopback "team" (test/node/local-server.ts) and cached per
+// cookie, the key set fetched from a real loopback "team" (test/support/local-server.ts) and cached per
 // isolate, refetched after a key rotation only once jose's cooldown allows it.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";

@@ -23,8 +23,19 @@ describe("rate limiting POST /postback", () => {
   it("keeps accepting valid postbacks from other IPs while one IP is shed", async () => {
     const attacker = "203.0.113.66";
     for (let i = 0; i < 35; i++) await call(from(attacker, formRequest(await fields(newInvoiceId(), { token: "x.y.z" }))));
-    expect((await call(from(attacker, formRequest(await fields(newInvoiceId()))))).status).toBe(429);
+    expect((await call(from(attacker, formRequest(await fields(newInvoiceId(), { token: "x.y.z" }))))).status).toBe(429);
     expect((await call(from("192.0.2.10", formRequest(await fields(newInvoiceId()))))).status).toBe(200);
+  });
+
+  it("records a correctly signed postback from a shed IP: only what does not verify is shed", async () => {
+    // CryptoCloud's few servers share addresses: 31 refusals (a mistyped secret, fixed since) must not lose the next payment.
+    const ip = "203.0.113.31";
+    for (let i = 0; i < 31; i++) await call(from(ip, formRequest(await fields(newInvoiceId(), { token: "x.y.z" }))));
+    expect((await call(from(ip, formRequest(await fields(newInvoiceId(), { token: "x.y.z" }))))).status).toBe(429);
+    const id = newInvoiceId();
+    expect((await call(from(ip, formRequest(await fields(id))))).status).toBe(200);
+    expect(await rows("SELECT invoice_id FROM invoices WHERE invoice_id = ?", id)).toEqual([{ invoice_id: id }]);
+    expect((await call(from(ip, formRequest(await fields(newInvoiceId(), { currency: "x" }))))).status).toBe(429);
   });
 
   it("does not count valid postbacks against the strict limit", async () => {
@@ -40,7 +51,7 @@ describe("rate limiting POST /postback", () => {
   it("answers 429 as problem+json with Retry-After", async () => {
     const ip = "203.0.113.99";
     for (let i = 0; i < 35; i++) await call(from(ip, formRequest(await fields(newInvoiceId(), { currency: "x" }))));
-    const res = await call(from(ip, formRequest(await fields(newInvoiceId()))));
+    const res = await call(from(ip, formRequest(await fields(newInvoiceId(), { currency: "x" }))));
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("10");
     expect(res.headers.get("content-type")).toBe("application/problem+json");

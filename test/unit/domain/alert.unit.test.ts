@@ -34,10 +34,37 @@ describe("alert formats", () => {
     });
     expect(JSON.parse(alertBody("https://discord.com/api/webhooks/1/a", "destination.gone", DATA, 0, NOW))).toEqual({
       content: expect.stringContaining("410"),
+      allowed_mentions: { parse: [] },
     });
     expect(JSON.parse(alertBody("https://api.telegram.org/bot1:a/sendMessage?chat_id=-100", "test", {}, 0, NOW))).toEqual({
       chat_id: "-100",
       text: expect.stringContaining("Test alert"),
+      disable_web_page_preview: true,
+      link_preview_options: { is_disabled: true },
+    });
+  });
+
+  describe("hostile text in an order_id", () => {
+    const HOSTILE = { ...DATA, order_id: "<!channel> <https://evil.example|click> @everyone & <@U123>" };
+    const bodyFor = (url: string) => JSON.parse(alertBody(url, "delivery.exhausted", HOSTILE, 0, NOW));
+
+    it("escapes it for Slack, so <!channel> and <url|text> stay text", () => {
+      const { text } = bodyFor("https://hooks.slack.com/services/x");
+      expect(text).toContain("&lt;!channel&gt; &lt;https://evil.example|click&gt; @everyone &amp; &lt;@U123&gt;");
+      expect(text).not.toMatch(/[<>]/);
+    });
+
+    it("turns every Discord mention off, so @everyone pings nobody", () => {
+      const body = bodyFor("https://discord.com/api/webhooks/1/a");
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(body.content).toContain("@everyone");
+    });
+
+    it("sends Telegram plain text (no parse_mode) with link previews off", () => {
+      const body = bodyFor("https://api.telegram.org/bot1:a/sendMessage?chat_id=-100");
+      expect(body).not.toHaveProperty("parse_mode");
+      expect(body).toMatchObject({ disable_web_page_preview: true, link_preview_options: { is_disabled: true } });
+      expect(body.text).toContain("<https://evil.example|click>");
     });
   });
 
@@ -65,6 +92,7 @@ describe("alert formats", () => {
     "reconciliation.recovered",
     "reconciliation.failed",
     "backlog.stale",
+    "alerts.missed",
     "test",
   ] as AlertKind[])("has a one-line summary for %s", (kind) => {
     const line = summarize(kind, {

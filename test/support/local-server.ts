@@ -24,8 +24,8 @@ export interface Received {
 }
 
 /** A fake CryptoCloud account: its invoices, and how its merchant/list pages them. */
-interface ListProgram {
-  items: { uuid: string }[];
+export interface ListProgram {
+  items: unknown[]; // invoices as merchant/list returns them (each with its `uuid`)
   limit_means?: "count" | "end"; // the docs' two readings of `limit`
   ignore_offset?: boolean; // a broken API that always answers the first page
   fail_from?: number; // from this request number on (1-based), answer fail_status
@@ -37,6 +37,15 @@ interface Canned {
   status: number;
   body: unknown;
   sleep_ms?: number;
+}
+
+/**
+ * Programs a fake CryptoCloud account on a running server (from Node; workerd tests use
+ * fakeAccount in ./cryptocloud.ts, the same endpoint). Returns the CRYPTOCLOUD_API_URL to use.
+ */
+export async function fakeAccountAt(serverUrl: string, key: string, program: ListProgram): Promise<string> {
+  await fetch(`${serverUrl}/_list/${key}`, { method: "POST", body: JSON.stringify(program) });
+  return `${serverUrl}/api/${key}`;
 }
 
 export interface LocalServer {
@@ -118,7 +127,7 @@ function answerAccount(res: ServerResponse, account: ListProgram, path: string, 
   const request = JSON.parse(body || "{}") as { offset?: number; limit?: number; uuids?: string[] };
   if (path.endsWith("/merchant/info")) {
     const wanted = new Set((request.uuids ?? []).map((u) => (u.startsWith("INV-") ? u : `INV-${u}`)));
-    return exactJson(res, 200, { status: "success", result: account.items.filter((i) => wanted.has(i.uuid)) });
+    return exactJson(res, 200, { status: "success", result: account.items.filter((i) => wanted.has((i as { uuid?: string }).uuid ?? "")) });
   }
   const offset = account.ignore_offset ? 0 : (request.offset ?? 0);
   const limit = request.limit ?? 10;

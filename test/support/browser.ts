@@ -9,6 +9,8 @@ import { startLocalWorker } from "../../scripts/local-worker.mjs";
 import { startReceiver } from "../../scripts/receiver.mjs";
 import { cryptoCloudToken, postbackBody } from "../../scripts/sign-postback.mjs";
 
+export { waitFor } from "./wait-for";
+
 export const SECRET_KEY = "browser-secret-key";
 export const API_TOKEN = "browser-api-token-0123456789";
 export const FORWARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -73,14 +75,6 @@ export async function postInvoice(workerUrl: string, p: PostbackOptions): Promis
   });
   const res = await fetch(`${workerUrl}/postback`, { method: "POST", headers: { "content-type": contentType }, body });
   if (res.status !== 200) throw new Error(`postback ${p.invoice}: ${res.status} ${await res.text()}`);
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function launch(executablePath: string): Promise<Browser> {
