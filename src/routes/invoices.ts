@@ -18,13 +18,14 @@ const idParam = (raw: string): string => stripInvoicePrefix(raw).toUpperCase();
 const noQuery = (url: string) => queryOf(url, []);
 
 invoices.get("/", async (c) => {
-  const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id"]);
+  const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id", "project"]);
   const { rows, next } = await listInvoices(c.env.DB, {
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
     status: enumParam(q.status, "status", STATUSES),
     since: sinceParam(q.since),
     orderId: textParam(q.order_id, "order_id"),
+    project: textParam(q.project, "project"),
   });
   return c.json({ invoices: rows.map(toPublicInvoice), next_cursor: next });
 });

@@ -31,6 +31,7 @@ describe("GET /invoices/:invoice_id", () => {
       last_received_at: expect.any(String),
       postback_count: 1,
       source: "postback",
+      project: "default",
       not_forwarded: null,
       detail: null,
     });
