@@ -52,6 +52,8 @@ export async function fakeAccount(program: {
   fail_from?: number;
   fail_status?: number;
   fail_body?: unknown;
+  flaky?: { rate: number; seed: number; stall_ms?: number };
+  keys?: Record<string, string[]>;
 }) {
   const key = uniqueKey();
   await fetch(`${env.LOCAL_SERVER}/_list/${key}`, { method: "POST", body: JSON.stringify(program) });
