@@ -37,7 +37,10 @@ const delivery = {
   enqueue_failed_at: nullable("string"),
   created_at: str,
   updated_at: str,
+  project: { type: "string", description: "the invoice's project (slug)" },
 };
+const slug = { type: "string", description: "a CryptoCloud project's slug: default, or one of CRYPTOCLOUD_PROJECTS" };
+const projectSummary = { checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool };
 
 const schemas: Record<string, Schema> = {
   Problem: obj({ type: str, title: str, status: int, detail: str, code: str, request_id: str }),
@@ -54,6 +57,7 @@ const schemas: Record<string, Schema> = {
     last_received_at: str,
     postback_count: int,
     source: { enum: ["postback", "reconciliation"] },
+    project: slug,
     not_forwarded: { type: ["string", "null"], description: "why the event was not forwarded, e.g. test_mode" },
     detail: nullable("object"),
   }),
@@ -88,7 +92,15 @@ const schemas: Record<string, Schema> = {
   InvoiceDeliveries: obj({ invoice_id: str, deliveries: list(ref("DeliveryWithAttempts")) }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
   BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
-  ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
+  ReconcileSummary: obj(
+    {
+      ...projectSummary,
+      projects: map(
+        obj({ ...projectSummary, error: { type: ["string", "null"], description: "why this project stopped early" } }, ["more"]),
+      ),
+    },
+    ["more"],
+  ),
   AlertTest: obj({ results: list(obj({ destination: str, status: nullable("integer"), error: nullable("string") })) }),
   Health: obj({
     status: { enum: ["ok", "unhealthy"] },
@@ -99,11 +111,14 @@ const schemas: Record<string, Schema> = {
     forwarding: obj({ destinations: int, signing_secrets: int }),
     confirmation: { enum: ["api", "off"] },
     reconciliation: str,
+    projects: list(obj({ slug, confirmation: { enum: ["api", "off"] }, reconciliation: str })),
     alerts: int,
     retention_days: int,
     reject_test_mode: bool,
   }),
   Stats: obj({
+    projects: list(slug),
+    invoices_by_project: map(int),
     invoices_by_status: map(int),
     deliveries_by_state: map(int),
     confirmations_by_state: map(int),
@@ -120,6 +135,20 @@ const schemas: Record<string, Schema> = {
       recovered_total: int,
       in_progress: bool,
       last_result: nullable("object"),
+      projects: map(
+        obj({
+          enabled: bool,
+          in_progress: bool,
+          next_offset: nullable("integer"),
+          pass_started_at: nullable("string"),
+          last_pass_at: { type: ["string", "null"], description: "when a pass last listed the whole window" },
+          last_run_at: nullable("string"),
+          last_error: nullable("string"),
+          consecutive_failures: int,
+          recovered_total: int,
+          last_result: nullable("object"),
+        }),
+      ),
     }),
     alerts: obj({ destinations: int, sent: int, failed: int, pending: int, last_error: nullable("string") }),
     tables: map(int),
@@ -146,7 +175,17 @@ export const openapi = {
         summary: "CryptoCloud's URL for notifications (form, multipart or JSON)",
         responses: {
           "200": { description: '{"message":"Postback received"}: recorded in D1 (also a duplicate)' },
-          ...Object.fromEntries(["400", "401", "405", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
+          ...Object.fromEntries(["400", "401", "405", "409", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
+        },
+      },
+    },
+    "/postback/{slug}": {
+      post: {
+        summary: "One project's URL for notifications: verified only against that project's SECRET KEYs",
+        parameters: [path("slug", "the project's slug (default for the single-project variables)")],
+        responses: {
+          "200": { description: '{"message":"Postback received"}: recorded in D1 under this project' },
+          ...Object.fromEntries(["400", "401", "404", "405", "409", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
         },
       },
     },
@@ -167,6 +206,7 @@ export const openapi = {
           q("status", INVOICE_STATUS.join(" | ")),
           q("since", "ISO time: first received at or after"),
           q("order_id", "exact order id"),
+          q("project", "a project's slug"),
         ],
         responses: { "200": json("A page", "InvoiceList"), ...authed },
       },
@@ -207,7 +247,12 @@ export const openapi = {
       get: {
         summary: "Deliveries, newest first",
         security: bearer,
-        parameters: [q("state", DELIVERY_STATE.join(" | ")), q("limit", "1 to 200"), q("cursor", "next_cursor")],
+        parameters: [
+          q("state", DELIVERY_STATE.join(" | ")),
+          q("limit", "1 to 200"),
+          q("cursor", "next_cursor"),
+          q("project", "the invoice's project (slug)"),
+        ],
         responses: { "200": json("A page", "DeliveryList"), ...authed },
       },
     },
