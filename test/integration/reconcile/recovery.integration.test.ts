@@ -50,7 +50,7 @@ describe("after a reconciliation recovers many invoices", () => {
 
   it("writes one reconcile.run audit entry with the run's first page, and none for a run that failed", async () => {
     const ok = await shop([apiInvoice(newInvoiceId())]);
-    expect((await call(api("/reconcile?since=" + new Date().toISOString().slice(0, 10), { method: "POST" }), ok)).status).toBe(200);
+    expect((await call(api(`/reconcile?since=${new Date().toISOString().slice(0, 10)}`, { method: "POST" }), ok)).status).toBe(200);
     const entries = await rows<{ action: string; actor_id: string; summary_json: string }>(
       "SELECT action, actor_id, summary_json FROM audit_log",
     );
