@@ -174,6 +174,8 @@ export function parseConfig(env: Env): Config {
   const single = secretKeys.length > 0 ? { slug: DEFAULT_PROJECT, secretKeys, apiKey, projectIds } : null;
   const { projects, problems: projectProblems } = parseProjects(str(env, PROJECTS_VARIABLE), single);
   for (const p of projectProblems) problems.error(p.code, p.variable, "postbacks", p.detail);
+  if (!single && apiKey)
+    problems.warn("unused", "CRYPTOCLOUD_API_KEY", "confirmation", "is set but CRYPTOCLOUD_SECRET_KEY is not: it serves no project");
   if (projects.length === 0 && projectProblems.length === 0)
     problems.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
   // A wrong project list refuses every postback until fixed: with a slug or a key astray, the Worker

@@ -77,6 +77,13 @@ describe("the configuration with CRYPTOCLOUD_PROJECTS", () => {
     expect(c.postbacksBlockedBy).toBeNull();
   });
 
+  it("warns that CRYPTOCLOUD_API_KEY serves no project without CRYPTOCLOUD_SECRET_KEY", () => {
+    const c = parseConfig({ ...base, CRYPTOCLOUD_API_KEY: "k", CRYPTOCLOUD_PROJECTS: JSON.stringify([A]) });
+    expect(c.warnings.map((w) => w.message)).toContain(
+      "CRYPTOCLOUD_API_KEY is set but CRYPTOCLOUD_SECRET_KEY is not: it serves no project",
+    );
+  });
+
   it("still names CRYPTOCLOUD_SECRET_KEY when no project is configured at all", () => {
     expect(parseConfig(base).postbacksBlockedBy).toBe("CRYPTOCLOUD_SECRET_KEY");
   });
