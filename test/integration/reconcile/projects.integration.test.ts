@@ -114,6 +114,18 @@ describe("reconciliation of several projects", () => {
     expect(text).not.toContain('project \\"shop-a\\"');
   });
 
+  it("never records one project's invoice under another, even when the other's key lists it as paid", async () => {
+    const [x = ""] = ids(1);
+    const { overrides } = await threeShops([apiInvoice(x, of("12"))]);
+    await call(postbackTo("shop-a", await fields(x, { token: await tokenFor(x, SHOP_A.secret) })), overrides);
+    const { body } = await reconcileNow(overrides);
+    expect(body.projects["shop-b"]).toMatchObject({ recovered: [], already_recorded: 1 });
+    expect(await rows("SELECT status, project FROM invoices WHERE invoice_id = ?", x)).toEqual([
+      { status: "pending_confirmation", project: "shop-a" },
+    ]);
+    expect(await rows("SELECT id FROM events WHERE invoice_id = ?", x)).toEqual([]);
+  });
+
   it("confirms an invoice with its own project's API key, never another's", async () => {
     const [a, b] = ids(2);
     const { account, overrides } = await threeShops([apiInvoice(a ?? "", of("11")), apiInvoice(b ?? "", of("11"))]);
