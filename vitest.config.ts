@@ -39,6 +39,8 @@ const workers = defineProject({
           RECONCILE_INTERVAL_MINUTES: "10",
           RECONCILE_LOOKBACK_DAYS: "2",
           CRYPTOCLOUD_PROJECT_ID: "",
+          CRYPTOCLOUD_PROJECTS: "",
+          CRYPTOCLOUD_API_TIMEOUT_MS: "10000",
           ALERT_URL: "",
           ALERT_COOLDOWN_MINUTES: "60",
           RETENTION_DAYS: "90",

@@ -9,7 +9,6 @@ import { log, setLogSink } from "../src/log";
 
 setLogSink(() => {});
 const OPTIONS = {
-  confirmWithApi: false,
   rejectTestMode: false,
   destinations: ["https://shop.example/hook"],
   contentType: "form",
@@ -21,7 +20,12 @@ export async function processPostback(body: string, secret: string, now: Date): 
   if (!pairs.ok) return false;
   const fields = fieldsFromForm(pairs.value);
   if (!fields.ok) return false;
-  const accepted = await acceptPostback(fields.value, [secret], OPTIONS, now);
+  const accepted = await acceptPostback(
+    fields.value,
+    () => [{ slug: "default", secretKeys: [secret], apiKey: null, projectIds: [] }],
+    OPTIONS,
+    now,
+  );
   if (!accepted.ok) return false;
   const { entry } = accepted.value;
   const at = now.toISOString();
@@ -29,7 +33,7 @@ export async function processPostback(body: string, secret: string, now: Date): 
   const row = {
     ...{ invoice_id: entry.invoiceId, status: entry.status, status_rank: entry.statusRank, amount_crypto: entry.amountCrypto },
     ...{ currency: entry.currency, order_id: entry.orderId, test_mode: entry.testMode, confirmed: 0, detail_json: null },
-    ...{ not_forwarded: entry.notForwarded, source: "postback" as const },
+    ...{ not_forwarded: entry.notForwarded, source: "postback" as const, project: entry.project },
     ...{ first_received_at: at, last_received_at: at, postback_count: 1, updated_at: at, version: 1, projected_version: 0 },
   };
   JSON.stringify(toPublicInvoice(row));

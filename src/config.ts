@@ -1,6 +1,7 @@
 import { type AccessSettings, parseAccessSettings } from "./domain/access-config";
 import { alertFormat, alertTarget } from "./domain/alert";
 import { checkDestination } from "./domain/destination";
+import { DEFAULT_PROJECT, PROJECTS_VARIABLE, type Project, parseProjects } from "./domain/projects";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
 
@@ -17,7 +18,9 @@ export interface ConfigProblem {
 
 /** Everything the Worker reads from env, validated once per isolate. */
 export interface Config {
-  secretKeys: string[];
+  projects: Project[]; // `default` (the single-project variables) first, then CRYPTOCLOUD_PROJECTS'
+  /** The variable whose error refuses every postback (not_configured), or null when postbacks can be verified. */
+  postbacksBlockedBy: string | null;
   apiToken: string | null;
   readTokens: string[]; // API_READ_TOKEN: may only read
   access: AccessSettings | null; // Cloudflare Access sign-in, when both variables are set and valid
@@ -29,9 +32,9 @@ export interface Config {
     timeoutMs: number;
   };
   rejectTestMode: boolean;
-  apiKey: string | null;
   apiUrl: string;
-  reconcile: { intervalMinutes: number; lookbackDays: number; projectIds: string[] };
+  apiTimeoutMs: number; // one request to CryptoCloud's API (confirmation, a page of reconciliation)
+  reconcile: { intervalMinutes: number; lookbackDays: number };
   alerts: { urls: string[]; cooldownMinutes: number };
   retentionDays: number;
   auditRetentionDays: number; // AUDIT_RETENTION_DAYS, whatever RETENTION_DAYS says (0 = keep all)
@@ -145,7 +148,6 @@ export function parseConfig(env: Env): Config {
   const problems = new Problems();
 
   const secretKeys = list(env, "CRYPTOCLOUD_SECRET_KEY");
-  if (secretKeys.length === 0) problems.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
   if (secretKeys.some((k) => JWT_LIKE.test(k))) {
     problems.error(
       "looks_like_api_key",
@@ -177,6 +179,7 @@ export function parseConfig(env: Env): Config {
   const apiUrl = (str(env, "CRYPTOCLOUD_API_URL") || "https://api.cryptocloud.plus").replace(/\/+$/, "");
   if (!/^https?:\/\//.test(apiUrl)) problems.error("invalid_url", "CRYPTOCLOUD_API_URL", "confirmation", "must be an http(s) URL");
   const apiKey = str(env, "CRYPTOCLOUD_API_KEY") || null;
+  const apiTimeoutMs = int(env, "CRYPTOCLOUD_API_TIMEOUT_MS", "confirmation", { min: 1000, max: 30000, fallback: 10000 }, problems);
 
   const intervalMinutes = int(env, "RECONCILE_INTERVAL_MINUTES", "reconciliation", { min: 0, max: 1440, fallback: 10 }, problems);
   const lookbackDays = int(env, "RECONCILE_LOOKBACK_DAYS", "reconciliation", { min: 1, max: 31, fallback: 2 }, problems);
@@ -184,6 +187,16 @@ export function parseConfig(env: Env): Config {
   if (projectIds.some((id) => !/^[\w-]{1,64}$/.test(id))) {
     problems.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
   }
+  const single = secretKeys.length > 0 ? { slug: DEFAULT_PROJECT, secretKeys, apiKey, projectIds } : null;
+  const { projects, problems: projectProblems } = parseProjects(str(env, PROJECTS_VARIABLE), single);
+  for (const p of projectProblems) problems.error(p.code, p.variable, "postbacks", p.detail);
+  if (!single && apiKey)
+    problems.warn("unused", "CRYPTOCLOUD_API_KEY", "confirmation", "is set but CRYPTOCLOUD_SECRET_KEY is not: it serves no project");
+  if (projects.length === 0 && projectProblems.length === 0)
+    problems.error("missing", "CRYPTOCLOUD_SECRET_KEY", "postbacks", "is not set: every postback is refused");
+  // A wrong project list refuses every postback until fixed: with a slug or a key astray, the Worker
+  // cannot tell which shop a postback belongs to.
+  const postbacksBlockedBy = projectProblems.length > 0 ? PROJECTS_VARIABLE : projects.length === 0 ? "CRYPTOCLOUD_SECRET_KEY" : null;
 
   const alertDestinations = alertUrls(env, allowPrivate, problems);
   if (alertDestinations.some((u) => alertFormat(u) === "generic") && secrets.length === 0) {
@@ -204,17 +217,18 @@ export function parseConfig(env: Env): Config {
   // A broken forwarding config forwards nowhere (postbacks are still recorded); /health says why.
   const usable = secrets.length > 0 && !problems.affect("forwarding");
   return {
-    secretKeys,
+    projects,
+    postbacksBlockedBy,
     apiToken,
     readTokens,
     access,
     forward: { usable, urls: usable ? forwardUrls : [], secrets, retryDelays: delays, timeoutMs },
     rejectTestMode,
-    apiKey,
     apiUrl,
+    apiTimeoutMs,
     // A feature whose variables are wrong stays off (and /health says why) rather than running on a
     // guess: no reconciliation on a default interval, no deletes on a default retention.
-    reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
+    reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays },
     alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
     retentionDays: problems.affect("retention") ? 0 : retentionDays,
     auditRetentionDays: problems.affect("retention") ? 0 : auditRetentionDays,

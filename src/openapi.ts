@@ -39,7 +39,10 @@ const delivery = {
   enqueue_failed_at: nullable("string"),
   created_at: str,
   updated_at: str,
+  project: { type: "string", description: "the invoice's project (slug)" },
 };
+const slug = { type: "string", description: "a CryptoCloud project's slug: default, or one of CRYPTOCLOUD_PROJECTS" };
+const projectSummary = { checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool };
 
 const schemas: Record<string, Schema> = {
   Problem: obj({ type: str, title: str, status: int, detail: str, code: str, request_id: str }),
@@ -56,6 +59,7 @@ const schemas: Record<string, Schema> = {
     last_received_at: str,
     postback_count: int,
     source: { enum: ["postback", "reconciliation"] },
+    project: slug,
     not_forwarded: { type: ["string", "null"], description: "why the event was not forwarded, e.g. test_mode" },
     detail: nullable("object"),
   }),
@@ -101,7 +105,15 @@ const schemas: Record<string, Schema> = {
   }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
   BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
-  ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
+  ReconcileSummary: obj(
+    {
+      ...projectSummary,
+      projects: map(
+        obj({ ...projectSummary, error: { type: ["string", "null"], description: "why this project stopped early" } }, ["more"]),
+      ),
+    },
+    ["more"],
+  ),
   Actor: obj({
     kind: { enum: ["access", "token"] },
     id: { type: "string", description: "the Access email or common name; api_token or api_read_token" },
@@ -127,6 +139,7 @@ const schemas: Record<string, Schema> = {
     forwarding: obj({ destinations: int, signing_secrets: int }),
     confirmation: { enum: ["api", "off"] },
     reconciliation: str,
+    projects: list(obj({ slug, confirmation: { enum: ["api", "off"] }, reconciliation: str })),
     alerts: int,
     retention_days: int,
     audit_retention_days: int,
@@ -134,6 +147,8 @@ const schemas: Record<string, Schema> = {
     reject_test_mode: bool,
   }),
   Stats: obj({
+    projects: list(slug),
+    invoices_by_project: map(int),
     invoices_by_status: map(int),
     deliveries_by_state: map(int),
     confirmations_by_state: map(int),
@@ -155,6 +170,20 @@ const schemas: Record<string, Schema> = {
       recovered_total: int,
       in_progress: bool,
       last_result: nullable("object"),
+      projects: map(
+        obj({
+          enabled: bool,
+          in_progress: bool,
+          next_offset: nullable("integer"),
+          pass_started_at: nullable("string"),
+          last_pass_at: { type: ["string", "null"], description: "when a pass last listed the whole window" },
+          last_run_at: nullable("string"),
+          last_error: nullable("string"),
+          consecutive_failures: int,
+          recovered_total: int,
+          last_result: nullable("object"),
+        }),
+      ),
     }),
     alerts: obj({ destinations: int, sent: int, failed: int, pending: int, missed: int, summarized: int, last_error: nullable("string") }),
     tables: map(int),
@@ -176,7 +205,7 @@ const path = (name: string, description: string) => ({ name, in: "path", require
 const invoiceId = path("invoice_id", "With or without INV-");
 // Any one of them: a bearer token (API_TOKEN, or API_READ_TOKEN for reads), or Cloudflare Access.
 const bearer = [{ bearer: [] }, { accessJwt: [] }, { accessCookie: [] }];
-const authed = { "400": problem, "401": problem, "429": problem, "500": problem };
+const authed = { "400": problem, "401": problem, "429": problem, "500": problem, "503": problem };
 /** A route that changes something: a read token is 403 (insufficient_scope) and the action is in GET /audit. */
 const changes = { ...authed, "403": problem };
 const securitySchemes = {
@@ -205,7 +234,17 @@ export const openapi = {
         summary: "CryptoCloud's URL for notifications (form, multipart or JSON)",
         responses: {
           "200": { description: '{"message":"Postback received"}: recorded in D1 (also a duplicate)' },
-          ...Object.fromEntries(["400", "401", "405", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
+          ...Object.fromEntries(["400", "401", "405", "409", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
+        },
+      },
+    },
+    "/postback/{slug}": {
+      post: {
+        summary: "One project's URL for notifications: verified only against that project's SECRET KEYs",
+        parameters: [path("slug", "the project's slug (default for the single-project variables)")],
+        responses: {
+          "200": { description: '{"message":"Postback received"}: recorded in D1 under this project' },
+          ...Object.fromEntries(["400", "401", "404", "405", "409", "413", "415", "429", "500", "503"].map((s) => [s, problem])),
         },
       },
     },
@@ -226,6 +265,7 @@ export const openapi = {
           q("status", INVOICE_STATUS.join(" | ")),
           q("since", "ISO time: first received at or after"),
           q("order_id", "exact order id"),
+          q("project", "a project's slug"),
         ],
         responses: { "200": json("A page", "InvoiceList"), ...authed },
       },
@@ -266,7 +306,12 @@ export const openapi = {
       get: {
         summary: "Deliveries, newest first",
         security: bearer,
-        parameters: [q("state", DELIVERY_STATE.join(" | ")), q("limit", "1 to 200"), q("cursor", "next_cursor")],
+        parameters: [
+          q("state", DELIVERY_STATE.join(" | ")),
+          q("limit", "1 to 200"),
+          q("cursor", "next_cursor"),
+          q("project", "the invoice's project (slug)"),
+        ],
         responses: { "200": json("A page", "DeliveryList"), ...authed },
       },
     },

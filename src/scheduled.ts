@@ -1,5 +1,6 @@
 import { checkBacklog } from "./alerts/backlog";
 import { processAlertSignals } from "./alerts/raise";
+import { getConfig } from "./config";
 import { log } from "./log";
 import { reconcile } from "./reconcile/run";
 import { prune } from "./retention/prune";
@@ -15,7 +16,7 @@ const JOBS: [string, (env: Env, now: Date) => Promise<unknown>][] = [
   ["sweep", sweep],
   ["forward_missing", forwardMissingEvents],
   ["confirmation_recheck", recheckConfirmations],
-  ["reconcile", (env, now) => reconcile(env, now, { force: false, since: null })],
+  ["reconcile", (env, now) => reconcile(env, getConfig(env), now, { force: false, since: null })],
   ["backlog", checkBacklog],
   ["retention", (env, now) => prune(env, now)],
   ["alerts", processAlertSignals],

@@ -106,7 +106,8 @@ const slackText = (text: string): string => text.replaceAll("&", "&amp;").replac
  */
 export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
   const more = suppressed > 0 ? ` (and ${suppressed} more)` : "";
-  const line = `[cryptocloud-postback] ${kind}: ${summarize(kind, data)}${more}`;
+  const project = typeof data.project === "string" ? ` [project ${data.project}]` : "";
+  const line = `[cryptocloud-postback] ${kind}${project}: ${summarize(kind, data)}${more}`;
   const { format, url } = alertTarget(entry);
   switch (format) {
     case "slack":

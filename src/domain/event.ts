@@ -11,6 +11,7 @@ export interface EventData {
   test_mode: boolean | null;
   confirmed: boolean;
   received_at: string;
+  project: string; // the slug of the CryptoCloud project (shop) the invoice belongs to
 }
 
 export interface InvoiceEvent {

@@ -22,6 +22,7 @@ export interface InvoiceRow {
   updated_at: string;
   version: number;
   projected_version: number;
+  project: string;
 }
 
 /** The invoice as the read API and the KV projection show it (the same JSON in both). */
@@ -38,6 +39,7 @@ export interface PublicInvoice {
   last_received_at: string;
   postback_count: number;
   source: InvoiceSource;
+  project: string; // the slug of the CryptoCloud project (shop)
   not_forwarded: string | null; // why the event was not forwarded (e.g. "test_mode"), or null
   detail: Record<string, unknown> | null;
 }
@@ -59,6 +61,7 @@ export function toPublicInvoice(row: InvoiceRow): PublicInvoice {
     last_received_at: row.last_received_at,
     postback_count: row.postback_count,
     source: row.source,
+    project: row.project,
     not_forwarded: row.not_forwarded,
     detail: row.detail_json ? (JSON.parse(row.detail_json) as Record<string, unknown>) : null,
   };

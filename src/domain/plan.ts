@@ -14,6 +14,7 @@ interface InvoiceFields<S extends InvoiceStatus> {
   currency: string;
   orderId: string | null;
   testMode: number | null;
+  project: string; // the slug: fixed at the invoice's first record
 }
 
 /** What one postback writes: the invoice state it asserts, its receipt, and its event. */
@@ -32,6 +33,7 @@ export interface PlanOptions {
   destinations: readonly string[];
   contentType: string;
   requestId: string;
+  project: string; // the project whose SECRET KEY verified the token
 }
 
 /** Decides what a verified postback records and forwards. Pure: the clock is passed in. */
@@ -51,6 +53,7 @@ export function planPostback(postback: Postback, options: PlanOptions, now: Date
           test_mode: postback.testMode,
           confirmed: false,
           received_at: now.toISOString(),
+          project: options.project,
         },
         now,
       );
@@ -63,6 +66,7 @@ export function planPostback(postback: Postback, options: PlanOptions, now: Date
     currency: postback.currency,
     orderId: postback.orderId,
     testMode: fromBool(postback.testMode),
+    project: options.project,
     detailJson: held ? JSON.stringify({ confirmation: { state: "pending" } }) : null,
     notForwarded,
     receipt: {
@@ -97,7 +101,7 @@ export function planConfirmed(
   invoiceId: string,
   api: PaidInvoice & { mismatches?: string[] },
   asserted: PostbackAssertion | null,
-  options: { rejectTestMode: boolean; destinations: readonly string[]; source: "postback" | "reconciliation" },
+  options: { rejectTestMode: boolean; destinations: readonly string[]; source: "postback" | "reconciliation"; project: string },
   now: Date,
 ): ConfirmedPlan {
   const event = buildEvent(
@@ -111,6 +115,7 @@ export function planConfirmed(
       test_mode: api.testMode,
       confirmed: true,
       received_at: now.toISOString(),
+      project: options.project,
     },
     now,
   );
@@ -133,6 +138,7 @@ export function planConfirmed(
     currency: api.currency,
     orderId: api.orderId,
     testMode: fromBool(api.testMode),
+    project: options.project,
     detailJson: JSON.stringify(detail),
     notForwarded,
     event,

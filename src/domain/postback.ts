@@ -15,6 +15,7 @@ export interface Postback {
   testMode: boolean | null;
   apiVersion: 1 | 2;
   token: string;
+  projectHint: string | null; // invoice_info.project.id: unsigned, so only which key to try first
 }
 
 const INVOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -56,7 +57,9 @@ function readInfo(info: RawObject, invoiceId: string) {
   if (testMode !== undefined && testMode !== null && typeof testMode !== "boolean") {
     return invalid("invoice_info", "test_mode must be a boolean");
   }
-  return ok({ status: status as PaidStatus, testMode: testMode ?? null });
+  const project = info.project;
+  const id = typeof project === "object" && project !== null && !Array.isArray(project) ? text((project as RawObject).id) : undefined;
+  return ok({ status: status as PaidStatus, testMode: testMode ?? null, projectHint: id ?? null });
 }
 
 /** Validates raw fields into a Postback. One check per rule of the README's table. */
@@ -89,7 +92,7 @@ export function normalizePostback(fields: RawFields): Result<Postback, AppError>
 
   const infoObj = readInvoiceInfo(fields.get("invoice_info"));
   if (!infoObj.ok) return infoObj;
-  const info = infoObj.value ? readInfo(infoObj.value, invoiceId) : ok({ status: "paid", testMode: null });
+  const info = infoObj.value ? readInfo(infoObj.value, invoiceId) : ok({ status: "paid", testMode: null, projectHint: null });
   if (!info.ok) return info;
 
   return ok({
@@ -101,5 +104,6 @@ export function normalizePostback(fields: RawFields): Result<Postback, AppError>
     testMode: info.value.testMode,
     apiVersion: infoObj.value ? 2 : 1,
     token,
+    projectHint: info.value.projectHint,
   });
 }

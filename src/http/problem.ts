@@ -13,11 +13,12 @@ export interface Problem {
  */
 export function toProblem(error: AppError): Problem {
   switch (error.code) {
+    // 503, not 500: a configuration the operator fixes, after which the sender's retry succeeds.
     case "not_configured":
       return {
-        status: 500,
+        status: 503,
         title: "Not configured",
-        detail: `${error.missing} is not set on this Worker. See the README's Configuration section.`,
+        detail: `${error.missing} is not set or not valid on this Worker. See GET /health and the README's Configuration section.`,
       };
     case "malformed_body":
       return {
@@ -77,6 +78,13 @@ export function toProblem(error: AppError): Problem {
         title: "Already running",
         detail: `A ${error.job} run is in progress; try again in a few minutes.`,
         headers: { "retry-after": "60" },
+      };
+    case "project_conflict":
+      return {
+        status: 409,
+        title: "Another project's invoice",
+        detail:
+          "This invoice is recorded under another CryptoCloud project; nothing was changed. Check each project's URL for notifications.",
       };
     case "upstream_failed":
       return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${error.reason}.` };

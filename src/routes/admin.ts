@@ -15,23 +15,51 @@ export const alertsRoute = new Hono<AppEnv>();
 alertsRoute.use("*", requireApiToken);
 
 /**
- * One reconciliation now, over `since` (YYYY-MM-DD) to today, or the lookback. 200 with the summary;
- * 202 when it stopped at the request bound (the cron continues it); 502 when the API failed.
+ * One reconciliation now, of every project with an API KEY, over `since` (YYYY-MM-DD) to today, or
+ * the lookback (an unfinished pass resumes where it stopped). 200 with the summary (totals, and
+ * `projects` by slug); 202 when it stopped at the request bound (the cron continues it); 502 when
+ * the API failed for every project. Its audit entry commits with the first page it records.
  */
 reconcileRoute.post("/", async (c) => {
   const q = queryOf(c.req.url, ["since"]);
   const now = new Date();
-  if (!c.get("config").apiKey) return fail({ code: "not_enabled", variable: "CRYPTOCLOUD_API_KEY", feature: "Reconciliation" });
+  const config = c.get("config");
+  if (!config.projects.some((p) => p.apiKey))
+    return fail({ code: "not_enabled", variable: "CRYPTOCLOUD_API_KEY", feature: "Reconciliation" });
   const since =
     q.since === undefined ? null : (parseSinceDay(q.since, now) ?? fail({ code: "invalid_query", field: "since", problem: "invalid" }));
-  const result = await reconcile(c.env, now, { force: true, since });
-  if (result === null) return fail({ code: "job_running", job: "reconciliation" });
-  if (!result.ok && result.failure.code === "multiple_projects") {
-    return fail({ code: "not_enabled", variable: "CRYPTOCLOUD_PROJECT_ID", feature: "Reconciliation (the API key sees several projects)" });
+  const entry = {
+    actor: c.get("actor"),
+    action: "reconcile.run",
+    target: null,
+    requestId: c.get("requestId"),
+    summary: { since: q.since ?? null },
+  };
+  const run = await reconcile(c.env, config, now, { force: true, since, audit: auditStatement(c.env.DB, entry, now) });
+  if (run === null) return fail({ code: "job_running", job: "reconciliation" });
+  const results = Object.values(run);
+  const failures = results.map((r) => r.failure);
+  if (failures.every((f) => f?.code === "multiple_projects")) {
+    const variable = run.default ? "CRYPTOCLOUD_PROJECT_ID" : "CRYPTOCLOUD_PROJECTS (project_id)";
+    return fail({ code: "not_enabled", variable, feature: "Reconciliation (the API key sees several projects)" });
   }
-  if (!result.ok) return fail({ code: "upstream_failed", reason: result.failure.detail });
-  const { more, ...summary } = result.summary;
-  return c.json(more ? { ...summary, more } : summary, more ? 202 : 200);
+  if (failures.every((f) => f !== null)) return fail({ code: "upstream_failed", reason: failures.map((f) => f?.detail).join("; ") });
+  const more = results.some((r) => r.more);
+  const projects = Object.fromEntries(
+    Object.entries(run).map(([slug, { failure, more: m, ...s }]) => [
+      slug,
+      { ...s, ...(m ? { more: m } : {}), error: failure?.detail ?? null },
+    ]),
+  );
+  const summary = {
+    checked: results.reduce((n, r) => n + r.checked, 0),
+    recovered: results.flatMap((r) => r.recovered),
+    already_recorded: results.reduce((n, r) => n + r.already_recorded, 0),
+    ignored: results.reduce((n, r) => n + r.ignored, 0),
+    ...(more ? { more } : {}),
+    projects,
+  };
+  return c.json(summary, more ? 202 : 200);
 });
 
 /** A `test` alert to every ALERT_URL now, with each one's HTTP status. */

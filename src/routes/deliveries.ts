@@ -1,7 +1,7 @@
 import { Hono } from "hono/tiny";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
-import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam } from "../http/query";
+import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam, textParam } from "../http/query";
 import { auditStatement } from "../store/audit";
 import { type DeliveryState, getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
 import { enqueueDeliveries } from "../store/outbox";
@@ -13,11 +13,12 @@ deliveries.use("*", requireApiToken);
 const STATES: readonly DeliveryState[] = ["pending", "delivered", "failed", "exhausted"];
 
 deliveries.get("/", async (c) => {
-  const q = queryOf(c.req.url, ["state", "limit", "cursor"]);
+  const q = queryOf(c.req.url, ["state", "limit", "cursor", "project"]);
   const { rows, next } = await listDeliveries(c.env.DB, {
     state: enumParam(q.state, "state", STATES),
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
+    project: textParam(q.project, "project"),
   });
   return c.json({ deliveries: rows, next_cursor: next });
 });

@@ -1,7 +1,9 @@
 import { Hono } from "hono/tiny";
 import { isSchemaMissing } from "../domain/errors";
+import { passIsStale, STALE_INTERVALS } from "../domain/reconcile-due";
 import type { AppEnv } from "../http/context";
 import { listHealthProblems } from "../store/health";
+import { reconcileStates } from "../store/reconcile-state";
 import { heldInvoices } from "../store/stats";
 
 export const health = new Hono<AppEnv>();
@@ -18,13 +20,23 @@ health.get("/", async (c) => {
   const config = c.get("config");
   const errors = config.errors.map((e) => e.message);
   const warnings = config.warnings.map((e) => e.message);
+  const interval = config.reconcile.intervalMinutes;
+  const withKey = config.projects.filter((p) => p.apiKey !== null);
+  const now = new Date();
   let storage = "ok";
   try {
-    const [problems, held] = await Promise.all([
+    const [problems, held, states] = await Promise.all([
       listHealthProblems(c.env.DB),
-      config.apiKey ? heldInvoices(c.env.DB, new Date(Date.now() - HELD_AFTER_MS)) : null,
+      withKey.length ? heldInvoices(c.env.DB, new Date(now.getTime() - HELD_AFTER_MS)) : null,
+      withKey.length && interval > 0 ? reconcileStates(c.env.DB) : null,
     ]);
     for (const p of problems) errors.push(p.message);
+    // Slugs come from the configuration, never from the API's replies: /health names problems, not data.
+    for (const p of withKey)
+      if (states && passIsStale(states.get(p.slug), now, interval))
+        errors.push(
+          `Reconciliation of project "${p.slug}" has not completed a full pass in ${STALE_INTERVALS} intervals (${STALE_INTERVALS * interval} min): paid invoices whose postback was lost may be missing`,
+        );
     if (held?.exhausted)
       errors.push(`${held.exhausted} invoice(s) ran out of confirmation retries (CryptoCloud's API did not answer); re-checked every 6 h`);
     else if (held?.waiting) errors.push(`${held.waiting} invoice(s) have waited over an hour for confirmation by CryptoCloud's API`);
@@ -47,8 +59,13 @@ health.get("/", async (c) => {
       problems: config.errors.map(({ code, variable, affects }) => ({ code, variable, affects })),
       storage,
       forwarding: { destinations: config.forward.urls.length, signing_secrets: config.forward.secrets.length },
-      confirmation: config.apiKey ? "api" : "off",
-      reconciliation: config.apiKey && config.reconcile.intervalMinutes > 0 ? `every ${config.reconcile.intervalMinutes} min` : "off",
+      confirmation: withKey.length ? "api" : "off",
+      reconciliation: withKey.length && interval > 0 ? `every ${interval} min` : "off",
+      projects: config.projects.map((p) => ({
+        slug: p.slug,
+        confirmation: p.apiKey ? "api" : "off",
+        reconciliation: p.apiKey && interval > 0 ? `every ${interval} min` : "off",
+      })),
       alerts: config.alerts.urls.length,
       retention_days: config.retentionDays,
       audit_retention_days: config.auditRetentionDays,

@@ -20,13 +20,14 @@ const olderThanRetention = (firstReceivedAt: string, days: number): boolean =>
   days > 0 && Date.parse(firstReceivedAt) < Date.now() - days * 86_400_000;
 
 invoices.get("/", async (c) => {
-  const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id"]);
+  const q = queryOf(c.req.url, ["limit", "cursor", "status", "since", "order_id", "project"]);
   const { rows, next } = await listInvoices(c.env.DB, {
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
     status: enumParam(q.status, "status", INVOICE_STATUSES),
     since: sinceParam(q.since),
     orderId: textParam(q.order_id, "order_id"),
+    project: textParam(q.project, "project"),
   });
   return c.json({ invoices: rows.map(toPublicInvoice), next_cursor: next });
 });

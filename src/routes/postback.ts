@@ -1,11 +1,13 @@
+import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { AppFailure, fail, storeFailure } from "../domain/errors";
+import { projectOf, tryOrder } from "../domain/projects";
 import { postbackFields } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { clientIp, isShed, noteRefusal, withinLimit } from "../http/rate-limit";
 import { acceptPostback } from "../ingest/accept";
 import { log } from "../log";
-import { recordPostback } from "../store/ledger";
+import { PROJECT_CONFLICT, recordPostback } from "../store/ledger";
 import { enqueue, enqueueDeliveries } from "../store/outbox";
 import { projectInvoice } from "../store/projection";
 
@@ -23,7 +25,7 @@ const REFUSALS = new Set(["malformed_body", "invalid_field", "invalid_token", "u
  * limiter calls. The generous per-IP count runs while the body is parsed and verified, and gates
  * only the D1 write; refused postbacks are counted against the strict limiter after the response.
  */
-postback.use("/", async (c, next) => {
+postback.use("*", async (c, next) => {
   const ip = clientIp(c.req.raw);
   const shed = isShed(ip, Date.now());
   if (shed) c.set("withinLimit", () => withinLimit(c.env, ip));
@@ -41,26 +43,26 @@ postback.use("/", async (c, next) => {
 });
 
 /**
- * CryptoCloud's "URL for notifications". 200 means the postback is in D1; everything that can
- * wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
+ * CryptoCloud's "URL for notifications": `/postback` for any configured project (the one whose key
+ * verifies the token), `/postback/<slug>` for that project only. 200 means the postback is in D1;
+ * everything that can wait (KV projection, enqueue) runs after the response, with the sweeper behind it.
  */
-postback.post("/", async (c) => {
+postback.post("/", (c) => receive(c, null));
+postback.post("/:slug", (c) => receive(c, c.req.param("slug")));
+
+async function receive(c: Context<PostbackEnv>, slug: string | null): Promise<Response> {
   const config = c.get("config");
   const requestId = c.get("requestId");
-  if (config.secretKeys.length === 0) fail({ code: "not_configured", missing: "CRYPTOCLOUD_SECRET_KEY" });
+  if (config.postbacksBlockedBy) fail({ code: "not_configured", missing: config.postbacksBlockedBy });
+  const only = slug === null ? null : (projectOf(config.projects, slug) ?? fail({ code: "not_found" }));
   const now = new Date();
 
   const { fields, format } = await postbackFields(c.req.raw);
-  const options = {
-    confirmWithApi: config.apiKey !== null,
-    rejectTestMode: config.rejectTestMode,
-    destinations: config.forward.urls,
-    contentType: format,
-    requestId,
-  };
-  const accepted = await acceptPostback(fields, config.secretKeys, options, now);
+  const options = { rejectTestMode: config.rejectTestMode, destinations: config.forward.urls, contentType: format, requestId };
+  const candidates = (p: { projectHint: string | null }) => (only ? [only] : tryOrder(config.projects, p.projectHint));
+  const accepted = await acceptPostback(fields, candidates, options, now);
   if (!accepted.ok) return fail(accepted.error);
-  const { postback: p, entry, keyIndex } = accepted.value;
+  const { postback: p, project, entry, keyIndex } = accepted.value;
   if (!(await c.get("withinLimit")())) fail({ code: "rate_limited" });
 
   let result: Awaited<ReturnType<typeof recordPostback>>;
@@ -68,6 +70,10 @@ postback.post("/", async (c) => {
     result = await recordPostback(c.env.DB, entry, now);
   } catch (e) {
     return fail(storeFailure(e));
+  }
+  if (result === PROJECT_CONFLICT) {
+    log("error", "postback.project_conflict", { request_id: requestId, invoice_id: p.invoiceId, project: project.slug });
+    return fail({ code: "project_conflict", project: project.slug });
   }
 
   c.executionCtx.waitUntil(
@@ -89,10 +95,12 @@ postback.post("/", async (c) => {
     api_version: p.apiVersion,
     duplicate: result.invoice.postback_count > 1,
     deliveries: result.deliveryIds.length,
+    project: project.slug,
     key_index: keyIndex,
     latency_ms: Math.round(performance.now() - c.get("started")),
   });
   return c.json({ message: "Postback received" });
-});
+}
 
 postback.all("/", () => fail({ code: "method_not_allowed", allow: "POST" }));
+postback.all("/:slug", () => fail({ code: "method_not_allowed", allow: "POST" }));

@@ -3,6 +3,7 @@ import type { AppEnv } from "../http/context";
 import { queryOf } from "../http/query";
 import { alertStats } from "../store/alerts";
 import { getJob, type JobRow } from "../store/jobs";
+import { reconcileStates } from "../store/reconcile-state";
 import { tableSizes } from "../store/retention";
 import { countsByState, heldInvoices, pendingBacklog, recordedNotForwarded } from "../store/stats";
 import { requireApiToken } from "./auth";
@@ -19,7 +20,7 @@ stats.get("/", async (c) => {
   const now = new Date();
   const db = c.env.DB;
   const since = config.retentionDays > 0 ? new Date(now.getTime() - config.retentionDays * 86_400_000).toISOString() : "";
-  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, notForwarded] = await Promise.all([
+  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, notForwarded, states] = await Promise.all([
     countsByState(db),
     pendingBacklog(db),
     heldInvoices(db, new Date(now.getTime() - HELD_AFTER_MS)),
@@ -28,9 +29,13 @@ stats.get("/", async (c) => {
     getJob(db, "reconcile"),
     getJob(db, "retention"),
     recordedNotForwarded(db, config.rejectTestMode, since),
+    reconcileStates(db),
   ]);
+  const withKey = config.projects.filter((p) => p.apiKey !== null);
+  const interval = config.reconcile.intervalMinutes;
   const age = backlog.oldestSince === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(backlog.oldestSince)) / 1000));
   return c.json({
+    projects: config.projects.map((p) => p.slug), // every configured project, `default` first when set
     ...counts,
     oldest_pending_delivery_age_seconds: age,
     deliveries_enqueue_failed: backlog.enqueueFailed,
@@ -38,15 +43,36 @@ stats.get("/", async (c) => {
     recorded_not_forwarded: notForwarded,
     confirmation: { waiting_over_an_hour: held.waiting, retries_exhausted: held.exhausted, unconfirmed: held.unconfirmed },
     reconciliation: {
-      configured: config.apiKey !== null, // CRYPTOCLOUD_API_KEY is set: POST /reconcile works
-      enabled: config.apiKey !== null && config.reconcile.intervalMinutes > 0, // and the cron runs it
-      interval_minutes: config.reconcile.intervalMinutes,
+      configured: withKey.length > 0, // some project has an API KEY: POST /reconcile works
+      enabled: withKey.length > 0 && interval > 0, // and the cron runs it
+      interval_minutes: interval,
       last_run_at: reconcileJob?.last_run_at ?? null,
       last_success_at: reconcileJob?.last_success_at ?? null,
       last_error: reconcileJob?.last_error ?? null,
       recovered_total: reconcileJob?.total ?? 0,
-      in_progress: reconcileJob?.cursor_json != null && !reconcileJob.last_error,
+      in_progress: [...states.values()].some((s) => s.cursor_json !== null && !s.last_error),
       last_result: result(reconcileJob),
+      projects: Object.fromEntries(
+        config.projects.map((p) => {
+          const s = states.get(p.slug);
+          const cursor = s?.cursor_json ? (JSON.parse(s.cursor_json) as { offset: number }) : null;
+          return [
+            p.slug,
+            {
+              enabled: p.apiKey !== null && interval > 0,
+              in_progress: cursor !== null,
+              next_offset: cursor?.offset ?? null,
+              pass_started_at: s?.pass_started_at ?? null,
+              last_pass_at: s?.last_pass_at ?? null,
+              last_run_at: s?.last_run_at ?? null,
+              last_error: s?.last_error ?? null,
+              consecutive_failures: s?.consecutive_failures ?? 0,
+              recovered_total: s?.recovered_total ?? 0,
+              last_result: s?.last_result_json ? JSON.parse(s.last_result_json) : null,
+            },
+          ];
+        }),
+      ),
     },
     alerts: { destinations: config.alerts.urls.length, ...alerts },
     tables: sizes.rows,

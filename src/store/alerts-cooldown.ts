@@ -24,7 +24,7 @@ export async function processSignal(
          SELECT ?1, ?2, ?3, ?4, 0, 0 WHERE ${exists}
          ON CONFLICT (kind, subject) DO UPDATE SET
            carried    = iif(opened_at <= ?5, suppressed, carried),
-           suppressed = iif(opened_at <= ?5, 0, suppressed + 1),
+           suppressed = iif(opened_at <= ?5, 0, suppressed + (SELECT coalesce(json_extract(data_json, '$.count'), 1) FROM alert_signals WHERE id = ?6)),
            window_id  = iif(opened_at <= ?5, excluded.window_id, window_id),
            opened_at  = iif(opened_at <= ?5, excluded.opened_at, opened_at)`,
       )

@@ -1,6 +1,7 @@
 import type { PostbackAssertion } from "../domain/confirmation";
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
+import { DEFAULT_PROJECT } from "../domain/projects";
 import { clearHealthProblem } from "./health";
 import { createdDeliveryIds, eventStatements } from "./ledger";
 import { leaseStatement } from "./outbox";
@@ -9,17 +10,32 @@ export interface LeasedConfirmation {
   attempt: number;
   leaseToken: string; // every write of this attempt's outcome is fenced on it; a later postback clears it
   asserted: PostbackAssertion; // what the latest postback said
+  project: string; // the invoice's project: its API KEY confirms it
 }
 
-/** The health problem both confirmation and reconciliation raise when CryptoCloud's API refuses the key. */
-export const API_UNAUTHORIZED = "api_unauthorized";
-export const API_UNAUTHORIZED_MESSAGE = "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): check the API KEY";
+/**
+ * The health problem both confirmation and reconciliation raise when CryptoCloud's API refuses a
+ * project's key: one per project, naming the variable (and the slug), never the key.
+ */
+export function apiUnauthorized(project: string): { code: string; message: string } {
+  if (project === DEFAULT_PROJECT)
+    return { code: "api_unauthorized", message: "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): check the API KEY" };
+  return {
+    code: `api_unauthorized:${project}`,
+    message: `CryptoCloud's API refused the api_key of project "${project}" in CRYPTOCLOUD_PROJECTS (401): check that project's API KEY`,
+  };
+}
 
 /** Takes a pending, due confirmation that nobody holds; null when another message has it. */
 export async function leaseConfirmation(db: D1Database, invoiceId: string, now: Date, leaseMs: number): Promise<LeasedConfirmation | null> {
   const [lease, last] = await db.batch<Record<string, unknown>>([
     leaseStatement(db, "confirmations", invoiceId, now, leaseMs),
-    db.prepare("SELECT amount_crypto, currency, order_id FROM postbacks WHERE invoice_id = ?1 ORDER BY id DESC LIMIT 1").bind(invoiceId),
+    db
+      .prepare(
+        `SELECT amount_crypto, currency, order_id, (SELECT project FROM invoices WHERE invoice_id = ?1) AS project
+         FROM postbacks WHERE invoice_id = ?1 ORDER BY id DESC LIMIT 1`,
+      )
+      .bind(invoiceId),
   ]);
   const row = lease?.results[0];
   const p = last?.results[0];
@@ -28,6 +44,7 @@ export async function leaseConfirmation(db: D1Database, invoiceId: string, now: 
     attempt: Number(row.attempt_count),
     leaseToken: String(row.lease_token),
     asserted: { amountCrypto: String(p.amount_crypto), currency: String(p.currency), orderId: (p.order_id as string | null) ?? null },
+    project: String(p.project ?? DEFAULT_PROJECT),
   };
 }
 
@@ -67,7 +84,7 @@ export async function recordConfirmed(
         plan.notForwarded,
       ),
     db.prepare(FINISH).bind(plan.invoiceId, "done", null, at, leaseToken),
-    clearHealthProblem(db, API_UNAUTHORIZED),
+    clearHealthProblem(db, apiUnauthorized(plan.project).code),
     ...eventStatements(db, plan.invoiceId, plan.event, plan.destinations, at),
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
@@ -80,7 +97,7 @@ export async function recordUnconfirmed(
   db: D1Database,
   invoiceId: string,
   detailJson: string,
-  leaseToken: string,
+  lease: LeasedConfirmation,
   now: Date,
 ): Promise<InvoiceRow | null> {
   const at = now.toISOString();
@@ -91,8 +108,8 @@ export async function recordUnconfirmed(
          WHERE invoice_id = ?1 AND status_rank = 0 RETURNING *`,
       )
       .bind(invoiceId, detailJson, at),
-    db.prepare(FINISH).bind(invoiceId, "done", null, at, leaseToken),
-    clearHealthProblem(db, API_UNAUTHORIZED),
+    db.prepare(FINISH).bind(invoiceId, "done", null, at, lease.leaseToken),
+    clearHealthProblem(db, apiUnauthorized(lease.project).code),
   ]);
   return (upd?.results[0] as InvoiceRow | undefined) ?? null;
 }

@@ -18,11 +18,13 @@ export interface DeliveryRow {
   enqueue_failed_at: string | null; // the queue send after the commit failed; the sweeper re-enqueues it
   created_at: string;
   updated_at: string;
+  project: string; // the invoice's project (slug)
 }
 
 /** The columns the API shows: everything but the lease token, which only fences writes. */
 const COLUMNS = `d.id, d.event_id, d.invoice_id, d.destination, d.state, d.round, d.attempt_count, d.next_attempt_at, d.lease_until,
-  d.last_error, d.pending_since, d.enqueue_failed_at, d.created_at, d.updated_at`;
+  d.last_error, d.pending_since, d.enqueue_failed_at, d.created_at, d.updated_at,
+  (SELECT project FROM invoices WHERE invoice_id = d.invoice_id) AS project`;
 
 /** Test-mode invoices stay unforwarded under REJECT_TEST_MODE, on every path that creates a delivery. */
 const FORWARDABLE = "NOT (?5 = 1 AND coalesce(i.test_mode, 0) = 1)";
@@ -127,15 +129,16 @@ export async function getDelivery(db: D1Database, id: string): Promise<{ deliver
 
 export async function listDeliveries(
   db: D1Database,
-  query: { state: DeliveryState | null; limit: number; cursor: Cursor | null },
+  query: { state: DeliveryState | null; limit: number; cursor: Cursor | null; project?: string | null },
 ): Promise<{ rows: DeliveryRow[]; next: string | null }> {
   const { results } = await db
     .prepare(
       `SELECT ${COLUMNS} FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1)
          AND (?2 IS NULL OR (d.created_at, d.id) < (?2, ?3))
+         AND (?5 IS NULL OR d.invoice_id IN (SELECT invoice_id FROM invoices WHERE project = ?5))
        ORDER BY d.created_at DESC, d.id DESC LIMIT ?4`,
     )
-    .bind(query.state, query.cursor?.at ?? null, query.cursor?.id ?? null, query.limit + 1)
+    .bind(query.state, query.cursor?.at ?? null, query.cursor?.id ?? null, query.limit + 1, query.project ?? null)
     .all<DeliveryRow>();
   const rows = results.slice(0, query.limit);
   const last = rows[rows.length - 1];

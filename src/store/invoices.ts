@@ -11,6 +11,7 @@ export interface InvoiceQuery {
   status: string | null;
   since: string | null; // ISO: first_received_at >= since
   orderId: string | null; // exact match
+  project: string | null; // the slug
 }
 
 /** Newest first, by (first_received_at, invoice_id): a stable key, so pages never skip or repeat. */
@@ -21,10 +22,10 @@ export async function listInvoices(db: D1Database, query: InvoiceQuery): Promise
       `SELECT * FROM invoices
        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR first_received_at >= ?2)
          AND (?3 IS NULL OR (first_received_at, invoice_id) < (?3, ?4))
-         AND (?6 IS NULL OR order_id = ?6)
+         AND (?6 IS NULL OR order_id = ?6) AND (?7 IS NULL OR project = ?7)
        ORDER BY first_received_at DESC, invoice_id DESC LIMIT ?5`,
     )
-    .bind(query.status, query.since, after?.at ?? null, after?.id ?? null, query.limit + 1, query.orderId)
+    .bind(query.status, query.since, after?.at ?? null, after?.id ?? null, query.limit + 1, query.orderId, query.project)
     .all<InvoiceRow>();
   const rows = results.slice(0, query.limit);
   const last = rows[rows.length - 1];

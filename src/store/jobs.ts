@@ -90,3 +90,7 @@ export const saveCursorStatement = (
 export async function getJob(db: D1Database, name: JobName): Promise<JobRow | null> {
   return db.prepare("SELECT * FROM jobs WHERE name = ?1").bind(name).first<JobRow>();
 }
+
+/** Extends a held lease (fenced on its token): a run renews a short lease page by page, so a crashed one blocks the next only briefly. */
+export const renewLeaseStatement = (db: D1Database, name: JobName, token: string, until: Date): D1PreparedStatement =>
+  db.prepare("UPDATE jobs SET lease_until = ?3 WHERE name = ?1 AND lease_token = ?2").bind(name, token, until.toISOString());

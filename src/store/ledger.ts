@@ -10,11 +10,14 @@ export interface LedgerResult {
 
 // Values move only forward: the row takes the incoming fields only when the incoming status ranks
 // higher; a duplicate or a stale postback just counts. SQLite evaluates every SET against the old row.
+// Setting `project` to a different slug fires the invoices_project_fixed trigger (migration 0007),
+// which aborts the whole batch: a known invoice verified under another project records nothing.
 const UPSERT_INVOICE = `
 INSERT INTO invoices (invoice_id, status, status_rank, amount_crypto, currency, order_id, test_mode,
-  detail_json, not_forwarded, first_received_at, last_received_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9, ?9)
+  detail_json, not_forwarded, first_received_at, last_received_at, updated_at, project)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9, ?9, ?9, ?11)
 ON CONFLICT (invoice_id) DO UPDATE SET
+  project       = excluded.project,
   status        = iif(excluded.status_rank > status_rank, excluded.status, status),
   amount_crypto = iif(excluded.status_rank > status_rank, excluded.amount_crypto, amount_crypto),
   currency      = iif(excluded.status_rank > status_rank, excluded.currency, currency),
@@ -82,8 +85,20 @@ export function eventStatements(
 export const createdDeliveryIds = (results: D1Result<Record<string, unknown>>[], count: number): string[] =>
   count === 0 ? [] : results.slice(-count).flatMap((r) => r.results.map((row) => String(row.id)));
 
-/** One postback is one D1 batch (one transaction, one round trip). */
-export async function recordPostback(db: D1Database, entry: LedgerEntry, now: Date): Promise<LedgerResult> {
+/** The trigger's message: the invoice is another project's. */
+export const PROJECT_CONFLICT = "project_conflict";
+
+/** One postback is one D1 batch (one transaction, one round trip); the invoice's project decides by constraint. */
+export async function recordPostback(db: D1Database, entry: LedgerEntry, now: Date): Promise<LedgerResult | typeof PROJECT_CONFLICT> {
+  try {
+    return await writePostback(db, entry, now);
+  } catch (e) {
+    if (e instanceof Error && e.message.includes(PROJECT_CONFLICT)) return PROJECT_CONFLICT;
+    throw e;
+  }
+}
+
+async function writePostback(db: D1Database, entry: LedgerEntry, now: Date): Promise<LedgerResult> {
   const at = now.toISOString();
   const statements = [
     db
@@ -99,6 +114,7 @@ export async function recordPostback(db: D1Database, entry: LedgerEntry, now: Da
         entry.detailJson,
         at,
         entry.notForwarded,
+        entry.project,
       ),
     db
       .prepare(INSERT_RECEIPT)

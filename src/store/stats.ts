@@ -22,10 +22,11 @@ export async function heldInvoices(db: D1Database, olderThan: Date): Promise<{ w
 
 /** What an operator checks first: counts by status and state. */
 export async function countsByState(db: D1Database) {
-  const [invoices, deliveries, confirmations] = await db.batch<Record<string, unknown>>([
+  const [invoices, deliveries, confirmations, projects] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT status, count(*) AS n FROM invoices GROUP BY status"),
     db.prepare("SELECT state, count(*) AS n FROM deliveries GROUP BY state"),
     db.prepare("SELECT state, count(*) AS n FROM confirmations GROUP BY state"),
+    db.prepare("SELECT project, count(*) AS n FROM invoices GROUP BY project"),
   ]);
   const counts = (rows: Record<string, unknown>[] | undefined, key: string) =>
     Object.fromEntries((rows ?? []).map((r) => [String(r[key]), Number(r.n)]));
@@ -33,6 +34,7 @@ export async function countsByState(db: D1Database) {
     invoices_by_status: counts(invoices?.results, "status"),
     deliveries_by_state: counts(deliveries?.results, "state"),
     confirmations_by_state: counts(confirmations?.results, "state"),
+    invoices_by_project: counts(projects?.results, "project"),
   };
 }
 

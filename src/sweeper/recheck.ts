@@ -14,7 +14,7 @@ const RECHECK_LIMIT = 50;
  * because of an outage. Reconciliation upgrades them too when it lists them as paid.
  */
 export async function recheckConfirmations(env: Env, now: Date): Promise<number> {
-  if (!getConfig(env).apiKey) return 0;
+  if (!getConfig(env).projects.some((p) => p.apiKey)) return 0;
   const ids = await rearmStuckConfirmations(env.DB, now, { everyMs: RECHECK_EVERY_MS, maxRechecks: MAX_RECHECKS, limit: RECHECK_LIMIT });
   await enqueue(env.DELIVERIES, "confirmation", ids);
   if (ids.length) log("info", "confirmation.recheck", { count: ids.length });

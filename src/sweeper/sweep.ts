@@ -7,7 +7,11 @@ export const SWEEP_GRACE_MS = 60_000;
 const SWEEP_LIMIT = 500;
 /** Projections younger than this are still being written by their own request. */
 const PROJECTION_GRACE_MS = 10_000;
-const PROJECTION_LIMIT = 200;
+/**
+ * KV writes a sweep may make: with reconciliation's own 300 (reconcile/run.ts) the cron stays under
+ * Workers' 1,000 KV operations per invocation (reads are bulk: one per 100 keys).
+ */
+export const PROJECTION_LIMIT = 500;
 
 /** The cron safety net: lost enqueues (deliveries, confirmations, alerts), lost KV writes and coalesced counters, every minute. */
 export async function sweep(env: Env, now: Date): Promise<{ requeued: number; reprojected: number }> {

@@ -305,7 +305,10 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
 
       await rec.getByRole("button", { name: "Reconcile now" }).click();
       await page.getByRole("dialog").getByRole("button", { name: "Reconcile now" }).click();
-      await expect.poll(() => rec.getByRole("status").textContent()).toMatch(/^502: .*merchant\/list failed: http_5xx/);
+      // A failed page is tried 3 times (with a short backoff) before the run gives up: allow for it.
+      await expect
+        .poll(() => rec.getByRole("status").textContent(), { timeout: 10_000 })
+        .toMatch(/^502: .*merchant\/list failed: http_5xx/);
       expect(errors).toEqual([]);
       await page.context().close();
     } finally {

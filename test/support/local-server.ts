@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
  *     (slow_first=N: only the first N requests sleep sleep_ms)
  *   POST /api/<key>/v2/invoice/merchant/info   (answers what /_program/<key> was told)
  *   POST /_program/<key>   body {status, body, sleep_ms, times}: queue canned API replies
- *   POST /_list/<key>      body {items, limit_means?, ignore_offset?, fail_from?, fail_status?, fail_body?}: a stateful
- *                          fake of merchant/list (pages items by offset and limit) and merchant/info (by uuids)
+ *   POST /_list/<key>      body {items, limit_means?, ignore_offset?, fail_from?, fail_status?, fail_body?, flaky?, keys?}:
+ *                          a stateful fake of merchant/list (pages items by offset and limit) and merchant/info (by uuids);
+ *                          `flaky` fails a share of requests (503 at once, or after a stall), `keys` holds several
+ *                          projects: each API key sees only its projects' items, any other key gets 401
  *   GET  /_requests/<key>  what that key received, oldest first
  *   PUT  /_jwks            body {keys: [...]}: the key set a fake Cloudflare Access team publishes ("down": 503)
  *   GET  /_jwks            {fetches}: how many times the key set was fetched
@@ -31,6 +33,8 @@ export interface ListProgram {
   fail_from?: number; // from this request number on (1-based), answer fail_status
   fail_status?: number;
   fail_body?: unknown;
+  flaky?: { rate: number; seed: number; stall_ms?: number }; // a flaky API: `rate` of requests fail, half of them after a stall
+  keys?: Record<string, string[]>; // API key → the project ids (project.id of items) it sees
 }
 
 interface Canned {
@@ -84,7 +88,8 @@ export async function startLocalServer(port = 0): Promise<LocalServer> {
     list.push({ method: req.method ?? "", path: url.pathname + url.search, headers: flat(req), body, at: Date.now() });
     received.set(key, list);
     const account = accounts.get(key);
-    if (kind === "api" && account) return answerAccount(res, account, url.pathname, body, list.length);
+    if (kind === "api" && account)
+      return answerAccount(res, account, { ...(list[list.length - 1] as Received), path: url.pathname }, list.length);
     if (kind === "api") {
       const queue = programs.get(key) ?? [];
       const canned = queue.length > 1 ? queue.shift() : queue[0];
@@ -120,19 +125,40 @@ function exactJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(text);
 }
 
-function answerAccount(res: ServerResponse, account: ListProgram, path: string, body: string, nth: number) {
+/** A deterministic number in [0, 1) for the nth request under a seed: the same failures on every run of a test. */
+const chance = (seed: number, nth: number): number => {
+  let h = (seed * 2654435761 + nth * 40503) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 2246822507) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 3266489909) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+};
+
+async function answerAccount(res: ServerResponse, account: ListProgram, req: Received, nth: number) {
+  const { body } = req;
+  const path = req.path;
   if (account.fail_from !== undefined && nth >= account.fail_from) {
     return json(res, account.fail_status ?? 500, account.fail_body ?? { status: "error", result: "down" });
+  }
+  const roll = account.flaky ? chance(account.flaky.seed, nth) : 1;
+  if (account.flaky && roll < account.flaky.rate) {
+    if (account.flaky.stall_ms && roll < account.flaky.rate / 2) await sleep(account.flaky.stall_ms);
+    return json(res, 503, { status: "error", result: "unavailable" });
+  }
+  let items = account.items as { uuid: string; project?: { id?: unknown } }[];
+  if (account.keys) {
+    const seen = account.keys[(req.headers.authorization ?? "").replace(/^Token /, "")];
+    if (!seen) return json(res, 401, { status: "error", result: { authorization: "invalid token" } });
+    items = items.filter((i) => seen.includes(String(i.project?.id)));
   }
   const request = JSON.parse(body || "{}") as { offset?: number; limit?: number; uuids?: string[] };
   if (path.endsWith("/merchant/info")) {
     const wanted = new Set((request.uuids ?? []).map((u) => (u.startsWith("INV-") ? u : `INV-${u}`)));
-    return exactJson(res, 200, { status: "success", result: account.items.filter((i) => wanted.has((i as { uuid?: string }).uuid ?? "")) });
+    return exactJson(res, 200, { status: "success", result: items.filter((i) => wanted.has(i.uuid)) });
   }
   const offset = account.ignore_offset ? 0 : (request.offset ?? 0);
   const limit = request.limit ?? 10;
   const end = Math.min(account.limit_means === "end" ? limit : offset + limit, offset + 100);
-  return exactJson(res, 200, { status: "success", result: account.items.slice(offset, Math.max(offset, end)) });
+  return exactJson(res, 200, { status: "success", result: items.slice(offset, Math.max(offset, end)) });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

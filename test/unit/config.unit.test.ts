@@ -17,7 +17,7 @@ describe("parseConfig", () => {
   });
 
   it("splits several secret keys on commas and whitespace", () => {
-    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "a, b\nc d" }).secretKeys).toEqual(["a", "b", "c", "d"]);
+    expect(parseConfig({ ...good, CRYPTOCLOUD_SECRET_KEY: "a, b\nc d" }).projects[0]?.secretKeys).toEqual(["a", "b", "c", "d"]);
   });
 
   it("reports a missing SECRET KEY", () => {
@@ -125,13 +125,13 @@ describe("parseConfig", () => {
       FORWARD_RETRY_DELAYS: "5 60,300",
     });
     expect(c.forward.urls).toEqual(["https://a.example/h", "https://b.example/h", "https://c.example/h"]);
-    expect(c.reconcile.projectIds).toEqual(["1", "2", "3"]);
+    expect(c.projects[0]?.projectIds).toEqual(["1", "2", "3"]);
     expect(c.forward.retryDelays).toEqual([5, 60, 300]);
   });
 
   it("defaults reconciliation, alerts and retention as documented", () => {
     const c = parseConfig(good);
-    expect(c.reconcile).toEqual({ intervalMinutes: 10, lookbackDays: 2, projectIds: [] });
+    expect(c.reconcile).toEqual({ intervalMinutes: 10, lookbackDays: 2 });
     expect(c.alerts).toEqual({ urls: [], cooldownMinutes: 60 });
     expect(c.retentionDays).toBe(90);
   });

@@ -45,6 +45,7 @@ describe("the delivery consumer", () => {
       data: {
         invoice_id: invoiceId,
         invoice_uuid: `INV-${invoiceId}`,
+        project: "default",
         order_id: "ORD99999",
         status: "paid",
         amount_crypto: "0.4567",

@@ -33,7 +33,7 @@ const ids = (n: number) => Array.from({ length: n }, () => newInvoiceId());
 
 beforeEach(async () => {
   // Each test starts with no reconciliation history (the job row is shared by the file's tests).
-  await env.DB.prepare("DELETE FROM jobs").run();
+  await env.DB.batch([env.DB.prepare("DELETE FROM jobs"), env.DB.prepare("DELETE FROM reconcile_projects")]);
 });
 
 describe("reconciliation with CryptoCloud's invoice list", () => {
@@ -46,7 +46,8 @@ describe("reconciliation with CryptoCloud's invoice list", () => {
     ]);
     const { status, body } = await reconcileNow(overrides);
     expect(status).toBe(200);
-    expect(body).toEqual({ checked: 3, recovered: [a, b, c], already_recorded: 0, ignored: 0 });
+    const totals = { checked: 3, recovered: [a, b, c], already_recorded: 0, ignored: 0 };
+    expect(body).toEqual({ ...totals, projects: { default: { ...totals, error: null } } });
 
     const invoice = (await (await invoiceOf(b)).json()) as Record<string, unknown>;
     expect(invoice).toMatchObject({ source: "reconciliation", status: "overpaid", confirmed: true, amount_crypto: "0.123456789012345678" });
@@ -122,7 +123,7 @@ describe("reconciliation with CryptoCloud's invoice list", () => {
       apiInvoice(canceled, { status: "canceled" }),
       apiInvoice(other, { project: { id: 2, name: "OtherShop" } }),
     ]);
-    expect((await reconcileNow(overrides)).body).toEqual({ checked: 3, recovered: [], already_recorded: 0, ignored: 3 });
+    expect((await reconcileNow(overrides)).body).toMatchObject({ checked: 3, recovered: [], already_recorded: 0, ignored: 3 });
     for (const id of [created, canceled, other]) expect((await invoiceOf(id)).status).toBe(404);
   });
 

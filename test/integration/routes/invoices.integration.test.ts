@@ -31,6 +31,7 @@ describe("GET /invoices/:invoice_id", () => {
       last_received_at: expect.any(String),
       postback_count: 1,
       source: "postback",
+      project: "default",
       not_forwarded: null,
       detail: null,
     });
@@ -73,9 +74,9 @@ describe("GET /invoices/:invoice_id", () => {
     expect((await call(api("/invoices/ANY00000", {}, `${env.API_TOKEN}x`))).status).toBe(401);
   });
 
-  it("answers 500 not_configured when API_TOKEN is not set", async () => {
+  it("answers 503 not_configured when API_TOKEN is not set", async () => {
     const res = await call(api("/invoices/ANY00000"), { API_TOKEN: "" });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     expect(((await res.json()) as { code: string }).code).toBe("not_configured");
   });
 

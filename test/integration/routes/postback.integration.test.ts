@@ -401,7 +401,7 @@ describe("POST /postback refuses, and records nothing", () => {
     400,
     "malformed_body",
   );
-  refused("500 when CRYPTOCLOUD_SECRET_KEY is not set", async (id) => formRequest(await fields(id)), 500, "not_configured", {
+  refused("503 when CRYPTOCLOUD_SECRET_KEY is not set", async (id) => formRequest(await fields(id)), 503, "not_configured", {
     CRYPTOCLOUD_SECRET_KEY: "",
   });
 

@@ -17,6 +17,7 @@ const event = buildEvent(
     test_mode: null,
     confirmed: false,
     received_at: NOW.toISOString(),
+    project: "default",
   },
   NOW,
 );

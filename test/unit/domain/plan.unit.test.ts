@@ -12,6 +12,7 @@ const postback: Postback = {
   testMode: null,
   apiVersion: 1,
   token: "t",
+  projectHint: null,
 };
 const options = {
   confirmWithApi: false,
@@ -19,6 +20,7 @@ const options = {
   destinations: ["https://a.example/h", "https://b.example/h"],
   contentType: "form",
   requestId: "r1",
+  project: "shop-a",
 };
 
 describe("planPostback", () => {
@@ -39,6 +41,7 @@ describe("planPostback", () => {
         test_mode: null,
         confirmed: false,
         received_at: NOW.toISOString(),
+        project: "shop-a",
       },
     });
   });
@@ -73,7 +76,7 @@ describe("planConfirmed", () => {
       "X1",
       { ...paid, mismatches: ["amount_crypto"] },
       asserted,
-      { rejectTestMode: false, destinations: ["https://a/h"], source: "postback" },
+      { rejectTestMode: false, destinations: ["https://a/h"], source: "postback", project: "shop-a" },
       NOW,
     );
     expect(plan).toMatchObject({ status: "partial", amountCrypto: "40.5", destinations: ["https://a/h"] });
@@ -87,7 +90,13 @@ describe("planConfirmed", () => {
   });
 
   it("records a recovered invoice with no postback to compare", () => {
-    const plan = planConfirmed("X1", paid, null, { rejectTestMode: false, destinations: [], source: "reconciliation" }, NOW);
+    const plan = planConfirmed(
+      "X1",
+      paid,
+      null,
+      { rejectTestMode: false, destinations: [], source: "reconciliation", project: "shop-a" },
+      NOW,
+    );
     expect(JSON.parse(plan.detailJson)).toEqual({
       confirmation: { state: "confirmed", at: NOW.toISOString(), by: "reconciliation" },
       api: { amount: "100", received: "40.5", amount_usd: "40.5" },

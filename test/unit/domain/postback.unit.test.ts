@@ -36,6 +36,7 @@ describe("normalizePostback", () => {
         testMode: null,
         apiVersion: 1,
         token: TOKEN,
+        projectHint: null,
       },
     });
   });

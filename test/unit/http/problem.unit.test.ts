@@ -4,7 +4,7 @@ import { problemResponse } from "../../../src/http/problem";
 
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IkRaTEY0MjEyIn0.c2ln";
 const cases: [AppError, number][] = [
-  [{ code: "not_configured", missing: "CRYPTOCLOUD_SECRET_KEY" }, 500],
+  [{ code: "not_configured", missing: "CRYPTOCLOUD_SECRET_KEY" }, 503],
   [{ code: "malformed_body", reason: "invalid JSON" }, 400],
   [{ code: "invalid_field", field: "amount_crypto", reason: "expected a non-negative decimal" }, 400],
   [{ code: "invalid_token", failure: { reason: "bad_signature" } }, 401],
