@@ -9,6 +9,7 @@ import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
+import { reports } from "./routes/reports";
 import { stats } from "./routes/stats";
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -37,6 +38,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/stats", stats);
   app.route("/reconcile", reconcileRoute);
   app.route("/alerts", alertsRoute);
+  app.route("/", reports); // /reports/daily and /invoices.csv
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

@@ -19,3 +19,12 @@ export const STATUS_RANK: Record<InvoiceStatus, number> = {
 export const isPaidStatus = (s: string): s is PaidStatus => s === "paid" || s === "overpaid" || s === "partial";
 
 export const stripInvoicePrefix = (id: string): string => (id.length >= 4 && id.slice(0, 4).toUpperCase() === "INV-" ? id.slice(4) : id);
+
+/** Every invoice status, for query parameters and documents. */
+export const INVOICE_STATUSES = [
+  "paid",
+  "overpaid",
+  "partial",
+  "pending_confirmation",
+  "unconfirmed",
+] as const satisfies readonly InvoiceStatus[];

@@ -71,6 +71,12 @@ export function toProblem(error: AppError): Problem {
         detail: `A ${error.job} run is in progress; try again in a few minutes.`,
         headers: { "retry-after": "60" },
       };
+    case "export_too_large":
+      return {
+        status: 400,
+        title: "Export too large",
+        detail: `${error.rows} invoices match; one CSV holds at most ${error.limit}. Narrow from and to, or add status=.`,
+      };
     case "upstream_failed":
       return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${error.reason}.` };
     case "rate_limited":
