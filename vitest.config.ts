@@ -40,6 +40,8 @@ const workers = defineProject({
           CRYPTOCLOUD_PROJECT_ID: "",
           ALERT_URL: "",
           ALERT_COOLDOWN_MINUTES: "60",
+          ALERT_LANGUAGE: "en",
+          DIGEST_HOUR_UTC: "",
           RETENTION_DAYS: "90",
           DELIVERY_QUEUE: "cryptocloud-postback-deliveries",
           DEAD_LETTER_QUEUE: "cryptocloud-postback-deliveries-dlq",

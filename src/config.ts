@@ -1,4 +1,5 @@
 import { alertFormat, alertTarget } from "./domain/alert";
+import { ALERT_LANGUAGES, type AlertLanguage } from "./domain/alert-text";
 import { checkDestination } from "./domain/destination";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
@@ -29,7 +30,7 @@ export interface Config {
   apiKey: string | null;
   apiUrl: string;
   reconcile: { intervalMinutes: number; lookbackDays: number; projectIds: string[] };
-  alerts: { urls: string[]; cooldownMinutes: number };
+  alerts: { urls: string[]; cooldownMinutes: number; language: AlertLanguage; digestHourUtc: number | null };
   retentionDays: number;
   queues: { deliveries: string; deadLetters: string };
   errors: ConfigProblem[]; // /health answers 503 while any is present
@@ -174,6 +175,14 @@ export function parseConfig(env: Env): Config {
     problems.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
   }
   const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, problems);
+  // Both only shape alerts: a wrong value is a warning (English; no digest), never alerts switched off.
+  const language = str(env, "ALERT_LANGUAGE").toLowerCase() || "en";
+  if (!ALERT_LANGUAGES.includes(language as AlertLanguage))
+    problems.warn("invalid_language", "ALERT_LANGUAGE", "alerts", "must be en or ru: alerts are in English");
+  const digestRaw = str(env, "DIGEST_HOUR_UTC");
+  const digestHourUtc = /^\d{1,2}$/.test(digestRaw) && Number(digestRaw) <= 23 ? Number(digestRaw) : null;
+  if (digestRaw !== "" && digestHourUtc === null)
+    problems.warn("out_of_range", "DIGEST_HOUR_UTC", "alerts", "must be a whole hour from 0 to 23: no digest is sent");
   const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
   const queues = {
     deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",
@@ -195,7 +204,12 @@ export function parseConfig(env: Env): Config {
     // A feature whose variables are wrong stays off (and /health says why) rather than running on a
     // guess: no reconciliation on a default interval, no deletes on a default retention.
     reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays, projectIds },
-    alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
+    alerts: {
+      urls: problems.affect("alerts") ? [] : alertDestinations,
+      cooldownMinutes,
+      language: ALERT_LANGUAGES.includes(language as AlertLanguage) ? (language as AlertLanguage) : "en",
+      digestHourUtc,
+    },
     retentionDays: problems.affect("retention") ? 0 : retentionDays,
     queues,
     errors: problems.errors,

@@ -40,6 +40,14 @@ export function dayRange(rawFrom: string | undefined, rawTo: string | undefined,
   return ok({ from, to, startAt: `${from}T00:00:00.000Z`, endAt: `${addDays(to, 1)}T00:00:00.000Z` });
 }
 
+/** One whole UTC day as a range. */
+export const oneDay = (day: string): DayRange => ({
+  from: day,
+  to: day,
+  startAt: `${day}T00:00:00.000Z`,
+  endAt: `${addDays(day, 1)}T00:00:00.000Z`,
+});
+
 export const dayCount = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
 
 /** Every day of the range in order, so days with no invoices still appear. */
