@@ -58,11 +58,11 @@ describe("GET /invoices.csv", () => {
   it("streams a large export in keyset pages, oldest first, every row once", async () => {
     const n = CSV_PAGE_ROWS * 2 + 200;
     const base = Date.parse("2034-02-01T00:00:00.000Z");
-    // Pairs share a timestamp, so the page key must be (time, id), not time alone.
+    // Pairs share a timestamp, and one straddles each page end: the page key must be (time, id), not time alone.
     await seedInvoices(
       Array.from({ length: n }, (_, i) => ({
         amount_crypto: `${i}.5`,
-        first_received_at: new Date(base + Math.floor(i / 2) * 1000).toISOString(),
+        first_received_at: new Date(base + Math.floor((i + 1) / 2) * 1000).toISOString(),
       })),
     );
     const res = await call(api("/invoices.csv?from=2034-02-01&to=2034-02-02&status=paid"));
