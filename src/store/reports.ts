@@ -94,20 +94,20 @@ export async function exportCount(db: D1Database, q: ExportQuery): Promise<numbe
   return row?.n ?? 0;
 }
 
-/** One page of the export, oldest first, after the (first_received_at, invoice_id) of the last row sent. */
+const PAGE_AFTER = exportParams({ range: { from: "", to: "", startAt: "", endAt: "" }, status: null, project: null }).length;
+/** One page of the export, oldest first, after the (first_received_at, invoice_id) of the last row sent: a range search on invoices_newest. */
+export const EXPORT_PAGE_SQL = `SELECT i.* FROM invoices i WHERE ${exportWhere}
+  AND (?${PAGE_AFTER + 1} IS NULL OR (i.first_received_at, i.invoice_id) > (?${PAGE_AFTER + 1}, ?${PAGE_AFTER + 2}))
+  ORDER BY i.first_received_at, i.invoice_id LIMIT ?${PAGE_AFTER + 3}`;
+
 export async function exportPage(
   db: D1Database,
   q: ExportQuery,
   after: { at: string; id: string } | null,
   limit: number,
 ): Promise<InvoiceRow[]> {
-  const n = exportParams(q).length;
   const { results } = await db
-    .prepare(
-      `SELECT i.* FROM invoices i WHERE ${exportWhere}
-         AND (?${n + 1} IS NULL OR (i.first_received_at, i.invoice_id) > (?${n + 1}, ?${n + 2}))
-       ORDER BY i.first_received_at, i.invoice_id LIMIT ?${n + 3}`,
-    )
+    .prepare(EXPORT_PAGE_SQL)
     .bind(...exportParams(q), after?.at ?? null, after?.id ?? null, limit)
     .all<InvoiceRow>();
   return results;

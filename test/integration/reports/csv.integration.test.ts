@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../../../src/domain/report-csv";
 import { CSV_PAGE_ROWS } from "../../../src/routes/reports";
+import { EXPORT_PAGE_SQL } from "../../../src/store/reports";
 import { seedInvoices } from "../../support/invoice-rows";
 import { api, call } from "../../support/worker";
 
@@ -89,6 +90,17 @@ describe("GET /invoices.csv", () => {
 
   it("refuses a caller without the API token", async () => {
     expect((await call(new Request("https://worker.test/invoices.csv"))).status).toBe(401);
+  });
+
+  it("reads each page by a range search on an index, in index order (no sort, no scan)", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${EXPORT_PAGE_SQL}`)
+      .bind("2031-01-01T00:00:00.000Z", "2031-02-01T00:00:00.000Z", null, "2031-01-05T00:00:00.000Z", "AAAA", 2500)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail);
+    expect(plan).toEqual([
+      expect.stringMatching(/^SEARCH i USING INDEX invoices_newest \(first_received_at>\? AND first_received_at<\?\)$/),
+    ]);
   });
 });
 
