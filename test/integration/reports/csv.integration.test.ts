@@ -105,7 +105,7 @@ describe("GET /invoices.csv", () => {
 });
 
 describe("GET /invoices.csv at its bound", () => {
-  it("streams 100,000 invoices, then refuses one more with a clean 400 before the first byte", async () => {
+  it("streams 100,000 invoices, sums them exactly by day, then refuses one more invoice with a clean 400 before the first byte", async () => {
     const { env } = await import("cloudflare:workers");
     const seed = (from: number, count: number) =>
       env.DB.prepare(
@@ -126,6 +126,16 @@ describe("GET /invoices.csv at its bound", () => {
     expect(rows[99_999]?.[3]).toBe("99999.000000000000099999");
     expect(chunks).toHaveLength(1 + 100_000 / CSV_PAGE_ROWS); // the header, then 40 pages: no empty last query
     console.log(`csv export: 100000 rows, ${chunks.join("").length} bytes, ${ms} ms`);
+    // The same 100,000 invoices in the daily report: one query, sums exact to the last of 18 decimals.
+    const t0 = Date.now();
+    const report = await call(api("/reports/daily?from=2036-01-01&to=2036-01-03"));
+    const { days } = (await report.json()) as { days: { by_currency: Record<string, string>; invoices: number }[] };
+    console.log(`daily report over 100000 invoices: ${Date.now() - t0} ms`);
+    expect(days.map((d) => [d.invoices, d.by_currency.ETH])).toEqual([
+      [86_400, "3732436800.0000000037324368"],
+      [13_600, "1267513200.0000000012675132"],
+      [0, undefined],
+    ]);
     await seed(100_000, 1);
     const refused = await call(api("/invoices.csv?from=2036-01-01&to=2036-01-31"));
     expect(refused.status).toBe(400);
