@@ -183,6 +183,8 @@ export function parseConfig(env: Env): Config {
   const digestHourUtc = /^\d{1,2}$/.test(digestRaw) && Number(digestRaw) <= 23 ? Number(digestRaw) : null;
   if (digestRaw !== "" && digestHourUtc === null)
     problems.warn("out_of_range", "DIGEST_HOUR_UTC", "alerts", "must be a whole hour from 0 to 23: no digest is sent");
+  if (digestHourUtc !== null && alertDestinations.length === 0)
+    problems.warn("no_destination", "DIGEST_HOUR_UTC", "alerts", "is set but ALERT_URL is not: the digest has nowhere to go");
   const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
   const queues = {
     deliveries: str(env, "DELIVERY_QUEUE") || "cryptocloud-postback-deliveries",

@@ -144,6 +144,13 @@ describe("parseConfig", () => {
     }
   });
 
+  it("warns that a digest hour without ALERT_URL sends nothing", () => {
+    expect(parseConfig({ ...good, DIGEST_HOUR_UTC: "8" }).warnings.map((w) => [w.variable, w.code])).toEqual([
+      ["DIGEST_HOUR_UTC", "no_destination"],
+    ]);
+    expect(parseConfig({ ...good, DIGEST_HOUR_UTC: "8", ALERT_URL: "https://hooks.slack.com/services/x" }).warnings).toEqual([]);
+  });
+
   it("defaults reconciliation, alerts and retention as documented", () => {
     const c = parseConfig(good);
     expect(c.reconcile).toEqual({ intervalMinutes: 10, lookbackDays: 2, projectIds: [] });
