@@ -93,6 +93,10 @@ const schemas: Record<string, Schema> = {
     date: { type: "string", description: "YYYY-MM-DD, UTC: the invoices first received that day" },
     invoices: { type: "integer", description: "live invoices (test_mode not true)" },
     test_invoices: { type: "integer", description: "test-mode invoices, left out of every sum and outcome" },
+    held_invoices: {
+      type: "integer",
+      description: "of invoices: held below paid (pending_confirmation, unconfirmed), left out of the sums",
+    },
     by_currency: { ...map(str), description: 'currency → exact decimal sum of amount_crypto, canonical ("0.9134")' },
     amount_usd: {
       type: ["string", "null"],

@@ -24,6 +24,7 @@ type Lines = {
   usd: (usd: string, known: string, n: string) => string;
   outcome: (delivered: string, waiting: string, exhausted: string) => string;
   tests: (n: string) => string;
+  held: (n: string) => string;
   pending: (n: string, since: string) => string;
 };
 
@@ -36,6 +37,7 @@ const LINES: Record<AlertLanguage, Lines> = {
     usd: (usd, known, n) => `About ${usd} (the USD amount is known for ${known} of ${n} invoices).`,
     outcome: (d, w, e) => `Reached the shop: ${d}; still waiting: ${w}; given up: ${e}.`,
     tests: (n) => `Test invoices (left out of the sums): ${n}.`,
+    held: (n) => `Not confirmed as paid (left out of the sums): ${n}.`,
     pending: (n, since) => `Deliveries pending now: ${n}, the oldest since ${since} (UTC).`,
   },
   ru: {
@@ -44,6 +46,7 @@ const LINES: Record<AlertLanguage, Lines> = {
     usd: (usd, known, n) => `Около ${usd} (сумма в долларах известна для счетов: ${known} из ${n}).`,
     outcome: (d, w, e) => `Дошло до магазина: ${d}; ещё ждут: ${w}; доставка прекращена: ${e}.`,
     tests: (n) => `Тестовых счетов (не входят в суммы): ${n}.`,
+    held: (n) => `Оплата не подтверждена (не входят в суммы): ${n}.`,
     pending: (n, since) => `Доставок в очереди сейчас: ${n}, самая старая — с ${since} (UTC).`,
   },
 };
@@ -62,6 +65,7 @@ export function digestText(d: Partial<DigestData>, lang: AlertLanguage): string 
   if (d.amount_usd)
     lines.push(l.usd(formatNumber(lang, d.amount_usd, { style: "currency", currency: "USD" }), n(d.amount_usd_invoices), n(d.invoices)));
   lines.push(l.outcome(n(d.delivered), n(d.waiting), n(d.exhausted)));
+  if (d.held_invoices) lines.push(l.held(n(d.held_invoices)));
   if (d.test_invoices) lines.push(l.tests(n(d.test_invoices)));
   if (d.pending_deliveries) lines.push(l.pending(n(d.pending_deliveries), formatTime(lang, d.oldest_pending_since)));
   return lines.join("\n");

@@ -22,11 +22,12 @@ export interface AmountParts {
   odd: string | null; // space-separated
 }
 
-/** One row of the report query: one (day, currency, test mode) group. */
+/** One row of the report query: one (day, currency, test mode, held) group. */
 export interface ReportGroup {
   day: string;
   currency: string;
   test: number; // 1: test_mode was true
+  held: number; // 1: pending_confirmation or unconfirmed, not (yet) a payment
   invoices: number;
   amount: AmountParts;
   usd: AmountParts;
@@ -40,6 +41,7 @@ export interface ReportDay {
   date: string;
   invoices: number;
   test_invoices: number;
+  held_invoices: number; // of `invoices`: held for confirmation or unconfirmed, counted but left out of the sums
   by_currency: Record<string, string>;
   amount_usd: string | null; // the sum over the invoices whose USD amount is known; null when none is
   amount_usd_invoices: number; // how many invoices that sum covers
@@ -71,6 +73,7 @@ export function buildReport(range: Pick<DayRange, "from" | "to">, groups: readon
       date,
       invoices: 0,
       test_invoices: 0,
+      held_invoices: 0,
       by_currency: {},
       amount_usd: null,
       amount_usd_invoices: 0,
@@ -91,6 +94,10 @@ export function buildReport(range: Pick<DayRange, "from" | "to">, groups: readon
     a.day.delivered += g.delivered;
     a.day.waiting += g.waiting;
     a.day.exhausted += g.exhausted;
+    if (g.held === 1) {
+      a.day.held_invoices += g.invoices;
+      continue;
+    }
     a.currencies.set(g.currency, addTotals(a.currencies.get(g.currency) ?? ZERO, partsTotal(g.amount)));
     a.day.amount_usd_invoices += g.usd_known;
     a.usd = addTotals(a.usd, partsTotal(g.usd));

@@ -33,19 +33,20 @@ export const OUTCOME_SQL = `(SELECT CASE
 
 /**
  * The daily report's one query: the invoices first received in the range (a range search on
- * invoices_newest, never a scan), grouped by UTC day, currency and test mode.
+ * invoices_newest, never a scan), grouped by UTC day, currency, test mode and held (below paid).
  */
 export const DAILY_SQL = `
 WITH picked AS (
-  SELECT substr(i.first_received_at, 1, 10) AS day, i.currency, iif(i.test_mode = 1, 1, 0) AS test, i.amount_crypto AS amount,
+  SELECT substr(i.first_received_at, 1, 10) AS day, i.currency, iif(i.test_mode = 1, 1, 0) AS test, iif(i.status_rank = 0, 1, 0) AS held,
+    i.amount_crypto AS amount,
     iif(json_type(i.detail_json, '$.api.amount_usd') = 'text' AND ${USD} GLOB '[0-9]*' AND ${USD} NOT GLOB '*[^0-9.]*', ${USD}, NULL) AS usd,
     ${OUTCOME_SQL} AS outcome
   FROM invoices i
   WHERE i.first_received_at >= ?1 AND i.first_received_at < ?2 ${projectFilter("?3")}
 )
-SELECT day, currency, test, count(*) AS invoices, ${parts("amount", "amount")}, ${parts("usd", "usd")}, count(usd) AS usd_known,
+SELECT day, currency, test, held, count(*) AS invoices, ${parts("amount", "amount")}, ${parts("usd", "usd")}, count(usd) AS usd_known,
   sum(outcome = 'delivered') AS delivered, sum(outcome = 'waiting') AS waiting, sum(outcome = 'exhausted') AS exhausted
-FROM picked GROUP BY day, currency, test`;
+FROM picked GROUP BY day, currency, test, held`;
 
 type Row = Record<string, string | number | null>;
 const partsOf = (r: Row, p: string): AmountParts => ({
@@ -65,6 +66,7 @@ export async function dailyGroups(db: D1Database, range: DayRange, project: stri
     day: String(r.day),
     currency: String(r.currency),
     test: Number(r.test),
+    held: Number(r.held),
     invoices: Number(r.invoices),
     amount: partsOf(r, "amount"),
     usd: partsOf(r, "usd"),

@@ -12,7 +12,7 @@ async function daily(query: string) {
 }
 
 describe("GET /reports/daily", () => {
-  it("sums each UTC day exactly per currency, test invoices apart, with every day of the range", async () => {
+  it("sums each UTC day exactly per currency, test and held invoices apart, with every day of the range", async () => {
     const d = "2031-03-14";
     const [delivered, waiting, exhausted, gone, held] = await seedInvoices([
       { first_received_at: `${d}T00:00:00.000Z`, currency: "BTC", amount_crypto: "0.5", detail_json: usd("100.1") },
@@ -40,6 +40,7 @@ describe("GET /reports/daily", () => {
         date: "2031-03-13",
         invoices: 0,
         test_invoices: 0,
+        held_invoices: 0,
         by_currency: {},
         amount_usd: null,
         amount_usd_invoices: 0,
@@ -51,7 +52,8 @@ describe("GET /reports/daily", () => {
         date: d,
         invoices: 7,
         test_invoices: 1,
-        by_currency: { BTC: "0.9134", ETH: "2.123456789012345678", USDT_TRC20: "1234567890123.123456789012345679" },
+        held_invoices: 1,
+        by_currency: { BTC: "0.9134", ETH: "2", USDT_TRC20: "1234567890123.123456789012345679" },
         amount_usd: "123.45",
         amount_usd_invoices: 2,
         delivered: 1,
@@ -62,6 +64,7 @@ describe("GET /reports/daily", () => {
         date: "2031-03-15",
         invoices: 1,
         test_invoices: 0,
+        held_invoices: 0,
         by_currency: { BTC: "7" },
         amount_usd: null,
         amount_usd_invoices: 0,

@@ -7,6 +7,7 @@ const group = (over: Partial<ReportGroup>): ReportGroup => ({
   day: "2026-11-30",
   currency: "BTC",
   test: 0,
+  held: 0,
   invoices: 1,
   amount: none,
   usd: none,
@@ -26,22 +27,24 @@ describe("partsTotal", () => {
 });
 
 describe("buildReport", () => {
-  it("adds currencies apart and USD across them, leaving test groups out of the sums", () => {
+  it("adds currencies apart and USD across them, leaving test and held groups out of the sums", () => {
     const days = buildReport({ from: "2026-11-30", to: "2026-11-30" }, [
       group({ invoices: 2, amount: { ...none, whole: "1" }, usd: { ...none, whole: "10" }, usd_known: 1, delivered: 2 }),
       group({ currency: "ETH", amount: { ...none, lo: "1" }, usd: { ...none, whole: "5", hi: "500000000" }, usd_known: 1, waiting: 1 }),
+      group({ held: 1, amount: { ...none, whole: "1000" }, usd: { ...none, whole: "1000" }, usd_known: 1, waiting: 1 }),
       group({ test: 1, invoices: 4, amount: { ...none, whole: "99" }, usd: { ...none, whole: "99" }, usd_known: 4, exhausted: 4 }),
     ]);
     expect(days).toEqual([
       {
         date: "2026-11-30",
-        invoices: 3,
+        invoices: 4,
         test_invoices: 4,
+        held_invoices: 1,
         by_currency: { BTC: "1", ETH: "0.000000000000000001" },
         amount_usd: "15.5",
         amount_usd_invoices: 2,
         delivered: 2,
-        waiting: 1,
+        waiting: 2,
         exhausted: 0,
       },
     ]);
