@@ -43,6 +43,8 @@ const workers = defineProject({
           CRYPTOCLOUD_API_TIMEOUT_MS: "10000",
           ALERT_URL: "",
           ALERT_COOLDOWN_MINUTES: "60",
+          ALERT_LANGUAGE: "en",
+          DIGEST_HOUR_UTC: "",
           RETENTION_DAYS: "90",
           AUDIT_RETENTION_DAYS: "365",
           ACCESS_TEAM_DOMAIN: "",

@@ -10,6 +10,7 @@ import { deliveries } from "./routes/deliveries";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
+import { reports } from "./routes/reports";
 import { session } from "./routes/session";
 import { stats } from "./routes/stats";
 
@@ -41,6 +42,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/alerts", alertsRoute);
   app.route("/audit", audit);
   app.route("/session", session);
+  app.route("/", reports); // /reports/daily and /invoices.csv
 
   app.notFound((c) => problemResponse({ code: "not_found" }, c.get("requestId")));
 

@@ -1,5 +1,6 @@
 import { type AccessSettings, parseAccessSettings } from "./domain/access-config";
 import { alertFormat, alertTarget } from "./domain/alert";
+import { ALERT_LANGUAGES, type AlertLanguage } from "./domain/alert-text";
 import { checkDestination } from "./domain/destination";
 import { DEFAULT_PROJECT, PROJECTS_VARIABLE, type Project, parseProjects } from "./domain/projects";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
@@ -35,7 +36,7 @@ export interface Config {
   apiUrl: string;
   apiTimeoutMs: number; // one request to CryptoCloud's API (confirmation, a page of reconciliation)
   reconcile: { intervalMinutes: number; lookbackDays: number };
-  alerts: { urls: string[]; cooldownMinutes: number };
+  alerts: { urls: string[]; cooldownMinutes: number; language: AlertLanguage; digestHourUtc: number | null };
   retentionDays: number;
   auditRetentionDays: number; // AUDIT_RETENTION_DAYS, whatever RETENTION_DAYS says (0 = keep all)
   undeliveredRetentionDays: number; // exhausted, failed (410) and canceled deliveries; 0 keeps them until delivered
@@ -203,6 +204,16 @@ export function parseConfig(env: Env): Config {
     problems.error("missing", "FORWARD_SECRET", "alerts", "is not set: generic ALERT_URL alerts are signed with it");
   }
   const cooldownMinutes = int(env, "ALERT_COOLDOWN_MINUTES", "alerts", { min: 1, max: 10080, fallback: 60 }, problems);
+  // Both only shape alerts: a wrong value is a warning (English; no digest), never alerts switched off.
+  const language = str(env, "ALERT_LANGUAGE").toLowerCase() || "en";
+  if (!ALERT_LANGUAGES.includes(language as AlertLanguage))
+    problems.warn("invalid_language", "ALERT_LANGUAGE", "alerts", "must be en or ru: alerts are in English");
+  const digestRaw = str(env, "DIGEST_HOUR_UTC");
+  const digestHourUtc = /^\d{1,2}$/.test(digestRaw) && Number(digestRaw) <= 23 ? Number(digestRaw) : null;
+  if (digestRaw !== "" && digestHourUtc === null)
+    problems.warn("out_of_range", "DIGEST_HOUR_UTC", "alerts", "must be a whole hour from 0 to 23: no digest is sent");
+  if (digestHourUtc !== null && alertDestinations.length === 0)
+    problems.warn("no_destination", "DIGEST_HOUR_UTC", "alerts", "is set but ALERT_URL is not: the digest has nowhere to go");
   const retentionDays = int(env, "RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 90 }, problems);
   const auditRetentionDays = int(env, "AUDIT_RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 365 }, problems);
   const undeliveredDays = int(env, "UNDELIVERED_RETENTION_DAYS", "retention", { min: 0, max: 3650, fallback: 365 }, problems);
@@ -229,7 +240,12 @@ export function parseConfig(env: Env): Config {
     // A feature whose variables are wrong stays off (and /health says why) rather than running on a
     // guess: no reconciliation on a default interval, no deletes on a default retention.
     reconcile: { intervalMinutes: problems.affect("reconciliation") ? 0 : intervalMinutes, lookbackDays },
-    alerts: { urls: problems.affect("alerts") ? [] : alertDestinations, cooldownMinutes },
+    alerts: {
+      urls: problems.affect("alerts") ? [] : alertDestinations,
+      cooldownMinutes,
+      language: ALERT_LANGUAGES.includes(language as AlertLanguage) ? (language as AlertLanguage) : "en",
+      digestHourUtc,
+    },
     retentionDays: problems.affect("retention") ? 0 : retentionDays,
     auditRetentionDays: problems.affect("retention") ? 0 : auditRetentionDays,
     // Never shorter than RETENTION_DAYS: what never arrived is kept at least as long as what did.

@@ -129,6 +129,26 @@ const schemas: Record<string, Schema> = {
   }),
   AuditList: obj({ entries: list(ref("AuditEntry")), next_cursor: nullable("string") }),
   Session: obj({ actor: ref("Actor"), scope: { enum: ["all", "read"] } }),
+  ReportDay: obj({
+    date: { type: "string", description: "YYYY-MM-DD, UTC: the invoices first received that day" },
+    invoices: { type: "integer", description: "live invoices (test_mode not true)" },
+    test_invoices: { type: "integer", description: "test-mode invoices, left out of every sum and outcome" },
+    held_invoices: {
+      type: "integer",
+      description: "of invoices: held below paid (pending_confirmation, unconfirmed), left out of the sums",
+    },
+    by_currency: { ...map(str), description: 'currency → exact decimal sum of amount_crypto, canonical ("0.9134")' },
+    amount_usd: {
+      type: ["string", "null"],
+      description: "exact sum of CryptoCloud's amount_usd over the invoices that have it; null when none has",
+    },
+    amount_usd_invoices: { type: "integer", description: "how many invoices amount_usd covers" },
+    delivered: { type: "integer", description: "invoices whose every delivery reached its destination" },
+    waiting: { type: "integer", description: "invoices with a delivery still pending, or held for confirmation" },
+    exhausted: { type: "integer", description: "invoices with a delivery that gave up (retries exhausted, or 410 Gone)" },
+  }),
+  DailyReport: obj({ days: list(ref("ReportDay")) }),
+  DigestQueued: obj({ date: str, alerts: list(str) }),
   AlertTest: obj({ results: list(obj({ destination: str, status: nullable("integer"), error: nullable("string") })) }),
   Health: obj({
     status: { enum: ["ok", "unhealthy"] },
@@ -370,6 +390,45 @@ export const openapi = {
         summary: "Who this request is signed in as (Access or a token) and what it may do; the page asks it first",
         security: bearer,
         responses: { "200": json("The session", "Session"), ...authed },
+      },
+    },
+    "/alerts/digest": {
+      post: {
+        summary: "Queue today's report.daily digest so far (UTC) to every ALERT_URL, to try it",
+        security: bearer,
+        responses: { "202": json("Queued", "DigestQueued"), "409": problem, ...authed },
+      },
+    },
+    "/reports/daily": {
+      get: {
+        summary: "Invoices, exact sums and delivery outcome per UTC day",
+        security: bearer,
+        parameters: [
+          q("from", "YYYY-MM-DD (default: 29 days before to)"),
+          q("to", "YYYY-MM-DD, included (default: today, UTC); at most 366 days in all"),
+          q("project", "a project slug; today only default"),
+        ],
+        responses: { "200": json("One entry per day of the range, oldest first", "DailyReport"), ...authed },
+      },
+    },
+    "/invoices.csv": {
+      get: {
+        summary: "The invoices of a range of UTC days as RFC 4180 CSV, oldest first, streamed (at most 100,000 rows)",
+        security: bearer,
+        parameters: [
+          q("from", "YYYY-MM-DD (default: 29 days before to)"),
+          q("to", "YYYY-MM-DD, included (default: today, UTC); at most 366 days"),
+          q("project", "a project slug; today only default"),
+          q("status", INVOICE_STATUS.join(" | ")),
+        ],
+        responses: {
+          "200": {
+            description:
+              "A header row, then one row per invoice. Text starting with = + - @, a tab or CR is prefixed with ' and quoted (a spreadsheet formula otherwise)",
+            content: { "text/csv": { schema: str } },
+          },
+          ...authed,
+        },
       },
     },
     "/stats": {

@@ -1,4 +1,5 @@
 import { checkBacklog } from "./alerts/backlog";
+import { sendDailyDigest } from "./alerts/digest";
 import { processAlertSignals } from "./alerts/raise";
 import { getConfig } from "./config";
 import { log } from "./log";
@@ -19,6 +20,7 @@ const JOBS: [string, (env: Env, now: Date) => Promise<unknown>][] = [
   ["reconcile", (env, now) => reconcile(env, getConfig(env), now, { force: false, since: null })],
   ["backlog", checkBacklog],
   ["retention", (env, now) => prune(env, now)],
+  ["digest", sendDailyDigest],
   ["alerts", processAlertSignals],
 ];
 

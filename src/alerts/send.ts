@@ -1,6 +1,7 @@
 import { webhookHeaders } from "../auth/sign-webhook";
 import { getConfig } from "../config";
 import { type AlertKind, alertBody, alertTarget, redactUrl } from "../domain/alert";
+import type { AlertLanguage } from "../domain/alert-text";
 import { ACK, type Verdict } from "../domain/message";
 import { errorClass } from "../domain/retry";
 import { log } from "../log";
@@ -26,8 +27,9 @@ export async function alertRequest(
   suppressed: number,
   secrets: readonly string[],
   now: Date,
+  lang: AlertLanguage = "en",
 ): Promise<{ headers: Record<string, string>; body: string }> {
-  const body = alertBody(url, kind, data, suppressed, now);
+  const body = alertBody(url, kind, data, suppressed, now, lang);
   const headers =
     alertTarget(url).format === "generic"
       ? await webhookHeaders(secrets, id, now, body)
@@ -60,6 +62,7 @@ export async function sendAlert(id: string, env: Env): Promise<Verdict> {
     alert.suppressed,
     config.forward.secrets,
     now,
+    config.alerts.language,
   );
   const result = await postOnce(alertTarget(alert.destination).url, headers, body, ALERT_TIMEOUT_MS);
   const error = errorClass(result.outcome);

@@ -15,7 +15,16 @@ export async function sendTestAlerts(env: Env, now: Date): Promise<TestAlertResu
   return Promise.all(
     config.alerts.urls.map(async (url) => {
       const id = `alr_test_${crypto.randomUUID().replaceAll("-", "")}`;
-      const { headers, body } = await alertRequest(url, id, "test", { requested_at: now.toISOString() }, 0, config.forward.secrets, now);
+      const { headers, body } = await alertRequest(
+        url,
+        id,
+        "test",
+        { requested_at: now.toISOString() },
+        0,
+        config.forward.secrets,
+        now,
+        config.alerts.language,
+      );
       const result = await postOnce(alertTarget(url).url, headers, body, 10_000);
       const status = result.outcome.kind === "response" ? result.outcome.status : null;
       return {

@@ -1,4 +1,7 @@
-/** Every alert kind: the `type` of a generic alert. Documented one by one in docs/alerts.md. */
+import { type AlertLanguage, MORE, TEXTS } from "./alert-text";
+import { digestText } from "./digest";
+
+/** Every alert kind: the `type` of a generic alert. Documented one by one in the README's Alerts table. */
 export type AlertKind =
   | "delivery.exhausted"
   | "destination.gone"
@@ -9,6 +12,7 @@ export type AlertKind =
   | "reconciliation.failed"
   | "backlog.stale"
   | "alerts.missed"
+  | "report.daily"
   | "test";
 
 export type AlertFormat = "slack" | "discord" | "telegram" | "generic";
@@ -62,36 +66,10 @@ export function redactUrl(entry: string): string {
 }
 
 type Data = Record<string, unknown>;
-const s = (v: unknown): string => (v === null || v === undefined ? "?" : String(v));
 
-/** The one-line human summary of an alert. */
-export function summarize(kind: AlertKind, data: Data): string {
-  switch (kind) {
-    case "delivery.exhausted":
-      return `Payment notification for invoice ${s(data.invoice_id)} (order ${s(data.order_id)}) could not be delivered to ${s(data.destination)} after every retry; last error: ${s(data.last_error)}. Fix the backend, then redeliver.`;
-    case "destination.gone":
-      return `${s(data.destination)} answered 410 Gone for invoice ${s(data.invoice_id)}: deliveries of that event to it stopped.`;
-    case "destination.failing":
-      return `${s(data.destination)} failed ${s(data.consecutive_failures)} deliveries in a row (last error: ${s(data.last_error)}). Retries continue.`;
-    case "destination.recovered":
-      return `${s(data.destination)} accepts deliveries again.`;
-    case "confirmation.unauthorized":
-      return "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): payments wait for confirmation until the key is fixed.";
-    case "reconciliation.recovered": {
-      const ids = Array.isArray(data.invoice_ids) ? data.invoice_ids.join(", ") : "?";
-      return `Reconciliation recorded paid invoice(s) whose postback never arrived: ${ids}.`;
-    }
-    case "reconciliation.failed":
-      return `Reconciliation failed ${s(data.consecutive_failures)} runs in a row: ${s(data.last_error)}.`;
-    case "backlog.stale":
-      return `The oldest pending delivery has waited ${Math.round(Number(data.oldest_pending_age_seconds ?? 0) / 60)} minutes (${s(data.pending)} pending).`;
-    case "alerts.missed": {
-      const kinds = data.kinds && typeof data.kinds === "object" ? Object.entries(data.kinds).map(([k, n]) => `${s(n)} ${k}`) : [];
-      return `This channel was unreachable: ${s(data.missed)} alert(s) from ${s(data.first_at)} to ${s(data.last_at)} were not sent here (${kinds.join(", ")}). /stats and the operator page show where things stand now.`;
-    }
-    case "test":
-      return "Test alert from cryptocloud-postback: alerts reach this destination.";
-  }
+/** The human summary of an alert in the language (see alert-text.ts); the daily digest has one line per sentence. */
+export function summarize(kind: AlertKind, data: Data, lang: AlertLanguage = "en"): string {
+  return kind === "report.daily" ? digestText(data, lang) : TEXTS[lang][kind](data, lang);
 }
 
 /** Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|click>`) and `&` as an entity start. */
@@ -104,10 +82,10 @@ const slackText = (text: string): string => text.replaceAll("&", "&amp;").replac
  * other servers, so each chat format gets its text as plain text, never as markup: Slack escaped,
  * Discord with mentions off, Telegram without parse_mode and without link previews.
  */
-export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date): string {
-  const more = suppressed > 0 ? ` (and ${suppressed} more)` : "";
+export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed: number, now: Date, lang: AlertLanguage = "en"): string {
+  const more = suppressed > 0 ? MORE[lang](suppressed) : "";
   const project = typeof data.project === "string" ? ` [project ${data.project}]` : "";
-  const line = `[cryptocloud-postback] ${kind}${project}: ${summarize(kind, data)}${more}`;
+  const line = `[cryptocloud-postback] ${kind}${project}: ${summarize(kind, data, lang)}${more}`;
   const { format, url } = alertTarget(entry);
   switch (format) {
     case "slack":
@@ -123,6 +101,10 @@ export function alertBody(entry: string, kind: AlertKind, data: Data, suppressed
         link_preview_options: { is_disabled: true },
       });
     case "generic":
-      return JSON.stringify({ type: kind, timestamp: now.toISOString(), data: { ...data, summary: summarize(kind, data), suppressed } });
+      return JSON.stringify({
+        type: kind,
+        timestamp: now.toISOString(),
+        data: { ...data, summary: summarize(kind, data, lang), suppressed },
+      });
   }
 }

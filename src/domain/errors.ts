@@ -19,6 +19,7 @@ export type AppError =
   | { code: "not_enabled"; variable: string; feature: string } // the action needs a variable that is unset or unusable
   | { code: "job_running"; job: string }
   | { code: "project_conflict"; project: string } // the invoice is recorded under another project
+  | { code: "export_too_large"; rows: number; limit: number } // narrow from/to (or add status=)
   | { code: "upstream_failed"; reason: string }
   | { code: "rate_limited" }
   | { code: "store_unavailable"; reason: string }

@@ -86,6 +86,12 @@ export function toProblem(error: AppError): Problem {
         detail:
           "This invoice is recorded under another CryptoCloud project; nothing was changed. Check each project's URL for notifications.",
       };
+    case "export_too_large":
+      return {
+        status: 400,
+        title: "Export too large",
+        detail: `${error.rows} invoices match; one CSV holds at most ${error.limit}. Narrow from and to, or add status=.`,
+      };
     case "upstream_failed":
       return { status: 502, title: "CryptoCloud's API failed", detail: `Nothing was changed by this call: ${error.reason}.` };
     case "rate_limited":

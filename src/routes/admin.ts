@@ -1,11 +1,15 @@
 import { Hono } from "hono/tiny";
+import { digestOf } from "../alerts/digest";
 import { sendTestAlerts } from "../alerts/test-alert";
 import { fail } from "../domain/errors";
 import { parseSinceDay } from "../domain/reconcile";
+import { utcDay } from "../domain/report-range";
 import type { AppEnv } from "../http/context";
 import { queryOf } from "../http/query";
 import { reconcile } from "../reconcile/run";
 import { auditStatement } from "../store/audit";
+import { queueDigest } from "../store/digests";
+import { enqueue } from "../store/outbox";
 import { requireApiToken } from "./auth";
 
 /** Actions an operator triggers: reconcile now (/reconcile), test the alert setup (/alerts/test). */
@@ -78,4 +82,27 @@ alertsRoute.post("/test", async (c) => {
     now,
   ).run();
   return c.json({ results });
+});
+
+/** Today's digest so far (UTC) to every ALERT_URL through the alert outbox, to try the digest without waiting for DIGEST_HOUR_UTC. */
+alertsRoute.post("/digest", async (c) => {
+  queryOf(c.req.url, []);
+  const urls = c.get("config").alerts.urls;
+  if (urls.length === 0) return fail({ code: "not_enabled", variable: "ALERT_URL", feature: "The digest" });
+  const now = new Date();
+  const data = await digestOf(c.env.DB, utcDay(now), true);
+  const audit = auditStatement(
+    c.env.DB,
+    {
+      actor: c.get("actor"),
+      action: "alert.digest",
+      target: data.date,
+      requestId: c.get("requestId"),
+      summary: { alerts: urls.length, invoices: data.invoices },
+    },
+    now,
+  );
+  const ids = await queueDigest(c.env.DB, urls, data, now, audit);
+  await enqueue(c.env.DELIVERIES, "alert", ids);
+  return c.json({ date: data.date, alerts: ids }, 202);
 });

@@ -58,6 +58,9 @@ describe("the OpenAPI document", () => {
       [api("/deliveries/redeliver?since=2026-01-01T00:00:00Z", { method: "POST" }), "/deliveries/redeliver", "post"],
       [api("/reconcile", { method: "POST" }), "/reconcile", "post"],
       [api("/alerts/test", { method: "POST" }), "/alerts/test", "post"],
+      [api("/alerts/digest", { method: "POST" }), "/alerts/digest", "post"],
+      [api("/reports/daily?from=2026-01-01&to=2026-01-03"), "/reports/daily", "get"],
+      [api("/reports/daily?from=x"), "/reports/daily", "get"],
       [api("/invoices", {}, "wrong-token"), "/invoices", "get"],
       [api("/audit?limit=3"), "/audit", "get"],
       [api("/session"), "/session", "get"],
@@ -67,6 +70,8 @@ describe("the OpenAPI document", () => {
       expect(await conforms(await call(req, o), path, method), `${method} ${path}`).toEqual([]);
     }
     expect(await conforms(await call(api("/stats"), { CRYPTOCLOUD_API_KEY: "k" }), "/stats", "get")).toEqual([]);
+    const digest = await call(api("/alerts/digest", { method: "POST" }), { ALERT_URL: hook(uniqueKey()) });
+    expect(await conforms(digest, "/alerts/digest", "post")).toEqual([]);
   });
   it("has a checker that can fail: an undocumented field, a wrong type, a missing field", async () => {
     const res = await call(api("/invoices?limit=1"));

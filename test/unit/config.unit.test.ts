@@ -129,10 +129,32 @@ describe("parseConfig", () => {
     expect(c.forward.retryDelays).toEqual([5, 60, 300]);
   });
 
+  it("reads ALERT_LANGUAGE and DIGEST_HOUR_UTC, and warns of a wrong one without turning alerts off", () => {
+    expect(parseConfig({ ...good, ALERT_LANGUAGE: "RU", DIGEST_HOUR_UTC: "0" }).alerts).toMatchObject({ language: "ru", digestHourUtc: 0 });
+    expect(parseConfig({ ...good, DIGEST_HOUR_UTC: "23" }).alerts.digestHourUtc).toBe(23);
+    for (const [name, value] of [
+      ["ALERT_LANGUAGE", "de"],
+      ["DIGEST_HOUR_UTC", "24"],
+      ["DIGEST_HOUR_UTC", "9am"],
+    ] as const) {
+      const c = parseConfig({ ...good, ALERT_URL: "https://hooks.slack.com/services/x", [name]: value });
+      expect(c.errors).toEqual([]);
+      expect(c.warnings.map((e) => e.variable)).toEqual([name]);
+      expect(c.alerts).toMatchObject({ urls: ["https://hooks.slack.com/services/x"], language: "en", digestHourUtc: null });
+    }
+  });
+
+  it("warns that a digest hour without ALERT_URL sends nothing", () => {
+    expect(parseConfig({ ...good, DIGEST_HOUR_UTC: "8" }).warnings.map((w) => [w.variable, w.code])).toEqual([
+      ["DIGEST_HOUR_UTC", "no_destination"],
+    ]);
+    expect(parseConfig({ ...good, DIGEST_HOUR_UTC: "8", ALERT_URL: "https://hooks.slack.com/services/x" }).warnings).toEqual([]);
+  });
+
   it("defaults reconciliation, alerts and retention as documented", () => {
     const c = parseConfig(good);
     expect(c.reconcile).toEqual({ intervalMinutes: 10, lookbackDays: 2 });
-    expect(c.alerts).toEqual({ urls: [], cooldownMinutes: 60 });
+    expect(c.alerts).toEqual({ urls: [], cooldownMinutes: 60, language: "en", digestHourUtc: null });
     expect(c.retentionDays).toBe(90);
   });
 

@@ -18,6 +18,7 @@ const cases: [AppError, number][] = [
   [{ code: "invalid_query", field: "stauts", problem: "unknown" }, 400],
   [{ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" }, 409],
   [{ code: "job_running", job: "reconciliation" }, 409],
+  [{ code: "export_too_large", rows: 120000, limit: 100000 }, 400],
   [{ code: "upstream_failed", reason: "CryptoCloud's merchant/list failed: http_5xx" }, 502],
   [{ code: "rate_limited" }, 429],
   [{ code: "store_unavailable", reason: `D1_ERROR: token=${TOKEN}` }, 503],
