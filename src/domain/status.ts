@@ -21,4 +21,3 @@ export const STATUS_RANK: Record<InvoiceStatus, number> = {
 export const isPaidStatus = (s: string): s is PaidStatus => s === "paid" || s === "overpaid" || s === "partial";
 
 export const stripInvoicePrefix = (id: string): string => (id.length >= 4 && id.slice(0, 4).toUpperCase() === "INV-" ? id.slice(4) : id);
-
