@@ -11,7 +11,7 @@ setLogSink(() => {});
 const OPTIONS = {
   confirmWithApi: false,
   rejectTestMode: false,
-  destinations: ["https://shop.example/hook"],
+  configDestinations: null,
   contentType: "form",
   requestId: "r",
 };

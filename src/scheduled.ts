@@ -1,5 +1,6 @@
 import { checkBacklog } from "./alerts/backlog";
 import { processAlertSignals } from "./alerts/raise";
+import { destinationsTick } from "./delivery/tick";
 import { log } from "./log";
 import { reconcile } from "./reconcile/run";
 import { prune } from "./retention/prune";
@@ -12,6 +13,7 @@ import { sweep } from "./sweeper/sweep";
  */
 const JOBS: [string, (env: Env, now: Date) => Promise<unknown>][] = [
   ["sweep", sweep],
+  ["destinations", destinationsTick],
   ["confirmation_recheck", recheckConfirmations],
   ["reconcile", (env, now) => reconcile(env, now, { force: false, since: null })],
   ["backlog", checkBacklog],

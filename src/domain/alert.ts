@@ -4,6 +4,7 @@ export type AlertKind =
   | "destination.gone"
   | "destination.failing"
   | "destination.recovered"
+  | "destination.disabled"
   | "confirmation.unauthorized"
   | "reconciliation.recovered"
   | "reconciliation.failed"
@@ -12,8 +13,6 @@ export type AlertKind =
 
 export type AlertFormat = "slack" | "discord" | "telegram" | "generic";
 
-/** Consecutive failed attempts to one destination that make it `failing`. */
-export const FAILING_AFTER = 5;
 /** Failed reconciliation runs in a row that alert. */
 export const RECONCILE_FAILURES_ALERT = 3;
 /** A pending delivery older than this is a stale backlog. */
@@ -71,9 +70,11 @@ export function summarize(kind: AlertKind, data: Data): string {
     case "destination.gone":
       return `${s(data.destination)} answered 410 Gone for invoice ${s(data.invoice_id)}: deliveries of that event to it stopped.`;
     case "destination.failing":
-      return `${s(data.destination)} failed ${s(data.consecutive_failures)} deliveries in a row (last error: ${s(data.last_error)}). Retries continue.`;
+      return `${s(data.destination)} failed ${s(data.consecutive_failures)} deliveries in a row (last error: ${s(data.last_error)}): its circuit is open, deliveries wait (no retries used) and one probe checks it.`;
     case "destination.recovered":
-      return `${s(data.destination)} accepts deliveries again.`;
+      return `${s(data.destination)} accepts deliveries again after ${Math.round(Number(data.open_seconds ?? 0) / 60)} minutes; ${s(data.released)} waiting deliveries released.`;
+    case "destination.disabled":
+      return `${s(data.destination)} was unreachable for DISABLE_AFTER_HOURS: it is disabled, its deliveries are held until an operator resumes it.`;
     case "confirmation.unauthorized":
       return "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): payments wait for confirmation until the key is fixed.";
     case "reconciliation.recovered": {

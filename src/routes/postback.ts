@@ -46,7 +46,7 @@ postback.post("/", async (c) => {
   const options = {
     confirmWithApi: config.apiKey !== null,
     rejectTestMode: config.rejectTestMode,
-    destinations: config.forward.urls,
+    configDestinations: config.forward.configDestinations,
     contentType: format,
     requestId,
   };

@@ -3,7 +3,7 @@ import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
 import { clearHealthProblem } from "./health";
 import { createdDeliveryIds, eventStatements } from "./ledger";
-import { leaseStatement } from "./outbox";
+import { leaseStatement } from "./lease";
 
 export interface LeasedConfirmation {
   attempt: number;
@@ -68,11 +68,11 @@ export async function recordConfirmed(
       ),
     db.prepare(FINISH).bind(plan.invoiceId, "done", null, at, leaseToken),
     clearHealthProblem(db, API_UNAUTHORIZED),
-    ...eventStatements(db, plan.invoiceId, plan.event, plan.destinations, at),
+    ...eventStatements(db, plan.invoiceId, plan.event, plan, at),
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = (results[0]?.results[0] as InvoiceRow | undefined) ?? null;
-  return { invoice, deliveryIds: createdDeliveryIds(results, plan.destinations.length) };
+  return { invoice, deliveryIds: createdDeliveryIds(results, plan.forward) };
 }
 
 /** The API says the invoice is not paid (created, canceled, unknown): it is never recorded as paid. */

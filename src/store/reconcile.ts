@@ -44,7 +44,7 @@ export async function recordRecovered(
         .prepare(UPSERT)
         .bind(p.invoiceId, p.status, p.statusRank, p.amountCrypto, p.currency, p.orderId, p.testMode, p.detailJson, p.notForwarded, at),
       db.prepare(CLOSE_CONFIRMATION).bind(p.invoiceId, at),
-      ...eventStatements(db, p.invoiceId, p.event, p.destinations, at, true),
+      ...eventStatements(db, p.invoiceId, p.event, p, at, true),
     );
   }
   // One alert signal for the page, naming the invoices written, in the same transaction.

@@ -10,7 +10,7 @@ const NOW = new Date("2026-11-28T10:00:00Z");
 const OPTIONS = {
   confirmWithApi: false,
   rejectTestMode: false,
-  destinations: ["https://shop.example/h"],
+  configDestinations: null,
   contentType: "json",
   requestId: "r",
 };
