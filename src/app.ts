@@ -6,6 +6,7 @@ import { problemResponse } from "./http/problem";
 import { log } from "./log";
 import { alertsRoute, reconcileRoute } from "./routes/admin";
 import { deliveries } from "./routes/deliveries";
+import { destinations } from "./routes/destinations";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
@@ -34,6 +35,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/health", health);
   app.route("/invoices", invoices);
   app.route("/deliveries", deliveries);
+  app.route("/destinations", destinations);
   app.route("/stats", stats);
   app.route("/reconcile", reconcileRoute);
   app.route("/alerts", alertsRoute);

@@ -6,7 +6,16 @@ import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
 
 /** What a configuration problem stops. Callers decide by this, never by the text. */
-export type Feature = "postbacks" | "forwarding" | "confirmation" | "reconciliation" | "alerts" | "retention" | "read_api" | "queues" | "destinations";
+export type Feature =
+  | "postbacks"
+  | "forwarding"
+  | "confirmation"
+  | "reconciliation"
+  | "alerts"
+  | "retention"
+  | "read_api"
+  | "queues"
+  | "destinations";
 
 /** One problem with one variable. `message` names the variable and never echoes its value. */
 export interface ConfigProblem {

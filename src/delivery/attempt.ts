@@ -2,8 +2,8 @@ import { signingSecrets } from "../auth/destination-secret";
 import { webhookHeaders } from "../auth/sign-webhook";
 import type { Config } from "../config";
 import { type Circuit, circuitAfter } from "../domain/circuit";
-import { checkDestination } from "../domain/destination";
 import { attemptOutcome } from "../domain/delivery-outcome";
+import { checkDestination } from "../domain/destination";
 import { type AttemptOutcome, decide, errorClass, reachOf } from "../domain/retry";
 import { log } from "../log";
 import { postOnce } from "../net/post";
@@ -49,7 +49,8 @@ export async function attemptLeased(env: Env, config: Config, leased: LeasedDeli
   const delays = config.forward.retryDelays;
   const decision = decide(result.outcome, delivery.attempt_count - delivery.probes, delays, at, Math.random());
   const transition = circuitAfter(circuitOf(destination), reach, at, config.forward.circuit);
-  const otherwiseReachable = destination.last_success_at !== null && destination.last_success_at >= (delivery.pending_since ?? delivery.created_at);
+  const otherwiseReachable =
+    destination.last_success_at !== null && destination.last_success_at >= (delivery.pending_since ?? delivery.created_at);
   const outcome = attemptOutcome(
     decision,
     delivery,
@@ -61,9 +62,23 @@ export async function attemptLeased(env: Env, config: Config, leased: LeasedDeli
   const recorded = await recordAttempt(
     env.DB,
     leased,
-    { startedAt: now, statusCode: result.outcome.kind === "response" ? result.outcome.status : null, errorClass: cls, latencyMs: result.latencyMs, responseBody: result.responseBody },
+    {
+      startedAt: now,
+      statusCode: result.outcome.kind === "response" ? result.outcome.status : null,
+      errorClass: cls,
+      latencyMs: result.latencyMs,
+      responseBody: result.responseBody,
+    },
     outcome,
-    { destinationId: destination.id, generation: destination.circuit_generation, probe, reach, failed: cls !== null, error: cls, transition },
+    {
+      destinationId: destination.id,
+      generation: destination.circuit_generation,
+      probe,
+      reach,
+      failed: cls !== null,
+      error: cls,
+      transition,
+    },
     config.forward.circuit,
     at,
   );

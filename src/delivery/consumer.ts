@@ -44,7 +44,8 @@ export async function probe(destinationId: string, env: Env): Promise<Verdict> {
   if (!d || d.state !== "active" || d.circuit_state === "closed") return ACK;
   const circuit = circuitOf(d);
   // Early (queue delays are not exact): come back when it is due.
-  if (!probeDue(circuit, now)) return { retryAfter: Math.max(1, Math.round((Date.parse(d.next_probe_at ?? "") - now.getTime()) / 1000)) || 1 };
+  if (!probeDue(circuit, now))
+    return { retryAfter: Math.max(1, Math.round((Date.parse(d.next_probe_at ?? "") - now.getTime()) / 1000)) || 1 };
   const next = nextProbeAt(d.opened_at ?? now.toISOString(), now, config.forward.circuit);
   const untilNext = Math.max(1, Math.round((Date.parse(next) - now.getTime()) / 1000));
   const { claimed, leased } = await leaseProbe(env.DB, d, next, now, leaseMs(env));

@@ -18,7 +18,10 @@ export async function releaseAll(env: Env, destinationId: string, now: Date): Pr
     try {
       await enqueueDeliveries(env.DELIVERIES, env.DB, ids, now);
     } catch (e) {
-      log("warn", "destination.release_enqueue_failed", { destination_id: destinationId, error: e instanceof Error ? e.message : String(e) });
+      log("warn", "destination.release_enqueue_failed", {
+        destination_id: destinationId,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     released += ids.length;
   }

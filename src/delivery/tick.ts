@@ -17,13 +17,17 @@ const BACKFILL_PER_RUN = 1000;
  */
 export async function destinationsTick(env: Env, now: Date): Promise<{ released: number; probes: number; disabled: number }> {
   const config = getConfig(env);
-  await env.DB.batch([...syncConfigStatements(env.DB, config.forward.configDestinations, now.toISOString(), true), backfillStatement(env.DB, BACKFILL_PER_RUN)]);
+  await env.DB.batch([
+    ...syncConfigStatements(env.DB, config.forward.configDestinations, now.toISOString(), true),
+    backfillStatement(env.DB, BACKFILL_PER_RUN),
+  ]);
   const probes = await overdueProbes(env.DB, now, PROBE_GRACE_MS, PER_RUN);
   if (probes.length) await enqueue(env.DELIVERIES, "probe", probes);
   const disabled = await disableLongOpen(env.DB, now, config.forward.circuit.disableAfterHours, PER_RUN);
   const canceled = await cancelRemoved(env.DB, now, REMOVAL_GRACE_MS, BACKFILL_PER_RUN);
   let released = 0;
   for (const id of await releasable(env.DB, PER_RUN)) released += await releaseAll(env, id, now);
-  if (probes.length || disabled.length || released || canceled) log("info", "destinations.tick", { probes: probes.length, disabled, released, canceled });
+  if (probes.length || disabled.length || released || canceled)
+    log("info", "destinations.tick", { probes: probes.length, disabled, released, canceled });
   return { released, probes: probes.length, disabled: disabled.length };
 }

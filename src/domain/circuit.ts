@@ -56,14 +56,26 @@ export function circuitAfter(c: Circuit, reach: Reach, now: Date, s: CircuitSett
     if (failures < s.failures) return { kind: "none", next: { ...c, consecutiveFailures: failures } };
     return {
       kind: "opened",
-      next: { state: "open", generation: c.generation + 1, consecutiveFailures: failures, openedAt: at, nextProbeAt: plus(now, s.probeSeconds) },
+      next: {
+        state: "open",
+        generation: c.generation + 1,
+        consecutiveFailures: failures,
+        openedAt: at,
+        nextProbeAt: plus(now, s.probeSeconds),
+      },
     };
   }
   const openedAt = c.openedAt ?? at;
   if (now.getTime() - Date.parse(openedAt) >= s.disableAfterHours * 3_600_000) {
-    return { kind: "disabled", next: { ...c, state: "open", generation: c.generation + 1, consecutiveFailures: failures, nextProbeAt: null } };
+    return {
+      kind: "disabled",
+      next: { ...c, state: "open", generation: c.generation + 1, consecutiveFailures: failures, nextProbeAt: null },
+    };
   }
-  return { kind: "reprobe", next: { ...c, state: "open", consecutiveFailures: failures, openedAt, nextProbeAt: nextProbeAt(openedAt, now, s) } };
+  return {
+    kind: "reprobe",
+    next: { ...c, state: "open", consecutiveFailures: failures, openedAt, nextProbeAt: nextProbeAt(openedAt, now, s) },
+  };
 }
 
 /** A probe may go out: the circuit is not closed and its probe time has come (queue delays run a little early). */

@@ -72,16 +72,33 @@ export function attemptOutcome(
       guard: "circuit",
     });
   if (t.kind === "disabled")
-    signals.push({ kind: "destination.disabled", subject: delivery.destination_id, data: { ...dest, opened_at: t.next.openedAt }, guard: "circuit" });
+    signals.push({
+      kind: "destination.disabled",
+      subject: delivery.destination_id,
+      data: { ...dest, opened_at: t.next.openedAt },
+      guard: "circuit",
+    });
 
   let update: DeliveryUpdate;
   if (circuit.reach === "unreachable" && (circuit.probe || (decision.next === "exhausted" && !circuit.otherwiseReachable))) {
     // Down for everyone: wait for the circuit (a probe) or keep trying at the schedule's last step.
     update = circuit.probe
       ? { state: "pending", nextAttemptAt: at, lastError, hold: true, probe: true }
-      : { state: "pending", nextAttemptAt: new Date(now.getTime() + lastDelaySeconds * 1000).toISOString(), lastError, hold: false, probe: true };
+      : {
+          state: "pending",
+          nextAttemptAt: new Date(now.getTime() + lastDelaySeconds * 1000).toISOString(),
+          lastError,
+          hold: false,
+          probe: true,
+        };
   } else if (decision.next === "retry") {
-    update = { state: "pending", nextAttemptAt: new Date(now.getTime() + decision.delaySeconds * 1000).toISOString(), lastError, hold: false, probe: false };
+    update = {
+      state: "pending",
+      nextAttemptAt: new Date(now.getTime() + decision.delaySeconds * 1000).toISOString(),
+      lastError,
+      hold: false,
+      probe: false,
+    };
   } else {
     update = { state: decision.next, nextAttemptAt: at, lastError, hold: false, probe: false };
     if (decision.next === "exhausted")
@@ -91,7 +108,8 @@ export function attemptOutcome(
         data: { ...facts, last_error: lastError, attempts: delivery.attempt_count },
         guard: "delivery",
       });
-    if (decision.next === "failed") signals.push({ kind: "destination.gone", subject: delivery.destination_id, data: facts, guard: "delivery" });
+    if (decision.next === "failed")
+      signals.push({ kind: "destination.gone", subject: delivery.destination_id, data: facts, guard: "delivery" });
   }
   return { update, signals };
 }

@@ -17,6 +17,7 @@ export type AppError =
   | { code: "invalid_query"; field: string; problem: "invalid" | "required" | "unknown" }
   | { code: "not_enabled"; variable: string; feature: string } // the action needs a variable that is unset or unusable
   | { code: "job_running"; job: string }
+  | { code: "conflict"; field: string; reason: string } // the request is valid but clashes with what exists
   | { code: "upstream_failed"; reason: string }
   | { code: "rate_limited" }
   | { code: "store_unavailable"; reason: string }

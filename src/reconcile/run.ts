@@ -128,7 +128,11 @@ async function recordPage(env: Env, items: Result<ApiInvoice, string>[], now: Da
     }
     const { invoiceId, paid } = verdict.invoice;
     if (!paid) continue;
-    const options = { rejectTestMode: config.rejectTestMode, configDestinations: config.forward.configDestinations, source: "reconciliation" as const };
+    const options = {
+      rejectTestMode: config.rejectTestMode,
+      configDestinations: config.forward.configDestinations,
+      source: "reconciliation" as const,
+    };
     plans.push(planConfirmed(invoiceId, paid, null, options, now));
   }
   const { invoices, deliveryIds } = await recordRecovered(env.DB, plans, now);

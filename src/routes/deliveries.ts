@@ -1,9 +1,9 @@
 import { Hono } from "hono/tiny";
+import { DELIVERY_STATES, REDELIVERABLE_STATES } from "../domain/delivery-state";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam } from "../http/query";
 import { auditStatement } from "../store/audit";
-import { DELIVERY_STATES, REDELIVERABLE_STATES } from "../domain/delivery-state";
 import { getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
 import { anyDestination, syncConfigStatements } from "../store/destinations";
 import { enqueueDeliveries } from "../store/outbox";
@@ -40,7 +40,8 @@ deliveries.post("/redeliver", async (c) => {
   const since = required(sinceParam(q.since), "since");
   const now = new Date();
   const sync = syncConfigStatements(c.env.DB, config.forward.configDestinations, now.toISOString(), true);
-  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations))) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
+  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations)))
+    return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const audit = auditStatement(
     c.env.DB,
     { actor: c.get("actor"), action: "deliveries.redeliver", target: null, requestId: c.get("requestId"), summary: { state, since } },
@@ -48,7 +49,15 @@ deliveries.post("/redeliver", async (c) => {
     undefined,
     "count",
   );
-  const { ids, canceled, more } = await redeliverByState(c.env.DB, state, since, config.rejectTestMode, now, audit, config.forward.configDestinations);
+  const { ids, canceled, more } = await redeliverByState(
+    c.env.DB,
+    state,
+    since,
+    config.rejectTestMode,
+    now,
+    audit,
+    config.forward.configDestinations,
+  );
   await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
   return c.json({ state, since, count: ids.length, canceled, more }, 202);
 });

@@ -6,8 +6,8 @@ import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, sinceParam, textParam } from "../http/query";
 import { auditStatement } from "../store/audit";
 import { deliveriesOfInvoice, redeliverInvoice } from "../store/deliveries";
-import { getInvoice, listInvoices, receiptsOf } from "../store/invoices";
 import { anyDestination, syncConfigStatements } from "../store/destinations";
+import { getInvoice, listInvoices, receiptsOf } from "../store/invoices";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
 
@@ -63,7 +63,8 @@ invoices.post("/:invoice_id/redeliver", async (c) => {
   const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
   const now = new Date();
   const sync = syncConfigStatements(c.env.DB, config.forward.configDestinations, now.toISOString(), true);
-  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations))) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
+  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations)))
+    return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const audit = auditStatement(
     c.env.DB,
     { actor: c.get("actor"), action: "invoice.redeliver", target: invoice_id, requestId: c.get("requestId"), summary: {} },

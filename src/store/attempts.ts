@@ -49,14 +49,34 @@ export async function recordAttempt(
         `INSERT INTO delivery_attempts (delivery_id, round, attempt, started_at, status_code, error_class, latency_ms, response_body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING`,
       )
-      .bind(d.id, d.round, d.attempt_count, attempt.startedAt.toISOString(), attempt.statusCode, attempt.errorClass, attempt.latencyMs, attempt.responseBody),
+      .bind(
+        d.id,
+        d.round,
+        d.attempt_count,
+        attempt.startedAt.toISOString(),
+        attempt.statusCode,
+        attempt.errorClass,
+        attempt.latencyMs,
+        attempt.responseBody,
+      ),
     db
       .prepare(
         `UPDATE deliveries SET state = ?2, next_attempt_at = ?3, lease_until = NULL, last_error = ?4, updated_at = ?5,
            held_since = iif(?9, coalesce(held_since, ?5), NULL), probes = probes + ?10
          WHERE id = ?1 AND round = ?6 AND attempt_count = ?7 AND lease_token = ?8 AND state = 'pending'`,
       )
-      .bind(d.id, update.state, update.nextAttemptAt, update.lastError, at, d.round, d.attempt_count, d.lease_token, update.hold ? 1 : 0, update.probe ? 1 : 0),
+      .bind(
+        d.id,
+        update.state,
+        update.nextAttemptAt,
+        update.lastError,
+        at,
+        d.round,
+        d.attempt_count,
+        d.lease_token,
+        update.hold ? 1 : 0,
+        update.probe ? 1 : 0,
+      ),
     ...byGuard("delivery").map((s) => signalStatement(db, s, now, when)),
     statement,
     // Right after the circuit's statement: `changes()` in its condition refers to it.

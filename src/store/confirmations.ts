@@ -2,8 +2,8 @@ import type { PostbackAssertion } from "../domain/confirmation";
 import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
 import { clearHealthProblem } from "./health";
-import { createdDeliveryIds, eventStatements } from "./ledger";
 import { leaseStatement } from "./lease";
+import { createdDeliveryIds, eventStatements } from "./ledger";
 
 export interface LeasedConfirmation {
   attempt: number;

@@ -102,10 +102,14 @@ export async function redeliverByState(
       )
       .bind(state, since, at, BULK_REDELIVER_MAX, rejectTestMode ? 1 : 0, json),
     db
-      .prepare(`UPDATE deliveries SET ${RESET.replaceAll("?4", "?3")} WHERE id IN (SELECT d.id ${matching} AND ${live} ORDER BY d.updated_at, d.id LIMIT ?4) RETURNING id`)
+      .prepare(
+        `UPDATE deliveries SET ${RESET.replaceAll("?4", "?3")} WHERE id IN (SELECT d.id ${matching} AND ${live} ORDER BY d.updated_at, d.id LIMIT ?4) RETURNING id`,
+      )
       .bind(state, since, at, BULK_REDELIVER_MAX, rejectTestMode ? 1 : 0, json),
     audit,
-    db.prepare(`SELECT EXISTS (SELECT 1 ${matching} AND (${live} OR ?1 <> 'canceled')) AS more`).bind(state, since, null, null, rejectTestMode ? 1 : 0, json),
+    db
+      .prepare(`SELECT EXISTS (SELECT 1 ${matching} AND (${live} OR ?1 <> 'canceled')) AS more`)
+      .bind(state, since, null, null, rejectTestMode ? 1 : 0, json),
   ]);
   const n = 0;
   const canceled = results[n + 1]?.results.length ?? 0;

@@ -127,7 +127,9 @@ export async function getDestination(db: D1Database, id: string): Promise<Destin
 export async function anyDestination(db: D1Database, sync: D1PreparedStatement[], config: ConfigDestinations): Promise<boolean> {
   const results = await db.batch<{ any: number }>([
     ...sync,
-    db.prepare(`SELECT EXISTS (SELECT 1 FROM destinations ds WHERE ds.removed_at IS NULL AND ${configuredHere("?1")}) AS any`).bind(configJson(config)),
+    db
+      .prepare(`SELECT EXISTS (SELECT 1 FROM destinations ds WHERE ds.removed_at IS NULL AND ${configuredHere("?1")}) AS any`)
+      .bind(configJson(config)),
   ]);
   return results[results.length - 1]?.results[0]?.any === 1;
 }

@@ -150,7 +150,9 @@ export async function leaseProbe(
 /** Gives a lease back without an attempt (nothing was sent): the attempt it counted is taken back too. */
 export async function unlease(db: D1Database, d: LeasedRow): Promise<void> {
   await db
-    .prepare("UPDATE deliveries SET lease_until = NULL, attempt_count = attempt_count - 1 WHERE id = ?1 AND lease_token = ?2 AND state = 'pending'")
+    .prepare(
+      "UPDATE deliveries SET lease_until = NULL, attempt_count = attempt_count - 1 WHERE id = ?1 AND lease_token = ?2 AND state = 'pending'",
+    )
     .bind(d.id, d.lease_token)
     .run();
 }

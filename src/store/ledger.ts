@@ -82,7 +82,10 @@ export function eventStatements(
   return [
     db.prepare(INSERT_EVENT[which]).bind(event.id, invoiceId, event.type, event.payload, at, status),
     ...(targets.forward
-      ? [...syncConfigStatements(db, targets.configDestinations, at), db.prepare(INSERT_DELIVERIES[which]).bind(event.id, invoiceId, at, configJson(targets.configDestinations))]
+      ? [
+          ...syncConfigStatements(db, targets.configDestinations, at),
+          db.prepare(INSERT_DELIVERIES[which]).bind(event.id, invoiceId, at, configJson(targets.configDestinations)),
+        ]
       : []),
   ];
 }

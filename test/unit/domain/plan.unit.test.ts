@@ -24,7 +24,14 @@ const options = {
 describe("planPostback", () => {
   it("records the postback's status and forwards its event to every destination", () => {
     const plan = planPostback(postback, options, NOW);
-    expect(plan).toMatchObject({ status: "paid", statusRank: 2, confirm: false, notForwarded: null, forward: true, configDestinations: options.configDestinations });
+    expect(plan).toMatchObject({
+      status: "paid",
+      statusRank: 2,
+      confirm: false,
+      notForwarded: null,
+      forward: true,
+      configDestinations: options.configDestinations,
+    });
     expect(plan.event?.id).toBe("evt_DZLF4212_paid");
     expect(JSON.parse(plan.event?.payload ?? "{}")).toEqual({
       type: "invoice.paid",
