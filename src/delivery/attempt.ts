@@ -55,7 +55,7 @@ export async function attemptLeased(env: Env, config: Config, leased: LeasedDeli
     decision,
     delivery,
     leased.orderId,
-    { probe, transition, otherwiseReachable, reach },
+    { probe, transition, otherwiseReachable, reach, waiting: leased.waiting },
     delays[delays.length - 1] ?? 300,
     at,
   );

@@ -20,6 +20,7 @@ export interface CircuitContext {
   transition: Transition;
   otherwiseReachable: boolean; // the destination accepted something since this delivery started waiting
   reach: "reachable" | "unreachable";
+  waiting: number; // held deliveries of the destination when this attempt was leased (the probe's own included)
 }
 
 /** The delivery's next row. `hold`: wait for the circuit (not attempted, no retry used). */
@@ -69,6 +70,13 @@ export function attemptOutcome(
       kind: "destination.failing",
       subject: delivery.destination_id,
       data: { ...dest, consecutive_failures: t.next.consecutiveFailures, last_error: lastError },
+      guard: "circuit",
+    });
+  if (t.kind === "closed")
+    signals.push({
+      kind: "destination.recovered",
+      subject: delivery.destination_id,
+      data: { ...dest, open_seconds: t.openSeconds, released: Math.max(0, circuit.waiting - (circuit.probe ? 1 : 0)) },
       guard: "circuit",
     });
   if (t.kind === "disabled")

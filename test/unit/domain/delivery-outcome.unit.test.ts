@@ -16,12 +16,19 @@ const D = {
 const none: Transition = { kind: "none", next: CLOSED };
 const opened: Transition = { kind: "opened", next: { ...CLOSED, state: "open", consecutiveFailures: 10, openedAt: NOW.toISOString() } };
 const ctx = (
-  over: Partial<{ probe: boolean; transition: Transition; otherwiseReachable: boolean; reach: "reachable" | "unreachable" }>,
+  over: Partial<{
+    probe: boolean;
+    transition: Transition;
+    otherwiseReachable: boolean;
+    reach: "reachable" | "unreachable";
+    waiting: number;
+  }>,
 ) => ({
   probe: false,
   transition: none,
   otherwiseReachable: true,
   reach: "unreachable" as const,
+  waiting: 0,
   ...over,
 });
 const exhausted: Decision = { next: "exhausted", errorClass: "http_5xx" };
@@ -78,6 +85,25 @@ describe("attemptOutcome", () => {
         subject: "dst_1",
         guard: "circuit",
         data: expect.objectContaining({ consecutive_failures: 10 }),
+      }),
+    ]);
+  });
+
+  it("raises destination.recovered with how long it was open and how many deliveries it releases", () => {
+    const closed: Transition = { kind: "closed", next: CLOSED, openSeconds: 300 };
+    const { signals } = attemptOutcome(
+      { next: "delivered" },
+      D,
+      null,
+      ctx({ probe: true, reach: "reachable", transition: closed, waiting: 100 }),
+      43200,
+      NOW,
+    );
+    expect(signals).toEqual([
+      expect.objectContaining({
+        kind: "destination.recovered",
+        guard: "circuit",
+        data: expect.objectContaining({ open_seconds: 300, released: 99 }),
       }),
     ]);
   });
