@@ -1,5 +1,6 @@
 import { Hono } from "hono/tiny";
 import type { AppEnv } from "../http/context";
+import { unhealthyDestinations } from "../store/destinations";
 import { listHealthProblems } from "../store/health";
 import { heldInvoices } from "../store/stats";
 
@@ -19,10 +20,22 @@ health.get("/", async (c) => {
   const warnings = config.warnings.map((e) => e.message);
   let storage = "ok";
   try {
-    const [problems, held] = await Promise.all([
+    const [problems, held, stuck] = await Promise.all([
       listHealthProblems(c.env.DB),
       config.apiKey ? heldInvoices(c.env.DB, new Date(Date.now() - HELD_AFTER_MS)) : null,
+      unhealthyDestinations(c.env.DB),
     ]);
+    // Destinations by id only (a URL may carry a token): disabled stops delivery, an open circuit holds it.
+    for (const d of stuck) {
+      if (d.state === "disabled")
+        errors.push(
+          `destination ${d.id} is disabled (unreachable for DISABLE_AFTER_HOURS): its deliveries wait for POST /destinations/${d.id}/resume`,
+        );
+      else
+        warnings.push(
+          `destination ${d.id} is not reachable (circuit ${d.circuit_state} since ${d.opened_at}): its deliveries wait and one probe checks it`,
+        );
+    }
     for (const p of problems) errors.push(p.message);
     if (held?.exhausted)
       errors.push(`${held.exhausted} invoice(s) ran out of confirmation retries (CryptoCloud's API did not answer); re-checked every 6 h`);

@@ -2,6 +2,7 @@ import { Hono } from "hono/tiny";
 import type { AppEnv } from "../http/context";
 import { queryOf } from "../http/query";
 import { alertStats } from "../store/alerts";
+import { destinationCounts } from "../store/destinations";
 import { getJob, type JobRow } from "../store/jobs";
 import { tableSizes } from "../store/retention";
 import { countsByState, heldInvoices, pendingBacklog } from "../store/stats";
@@ -18,7 +19,7 @@ stats.get("/", async (c) => {
   const config = c.get("config");
   const now = new Date();
   const db = c.env.DB;
-  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob] = await Promise.all([
+  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, perDestination] = await Promise.all([
     countsByState(db),
     pendingBacklog(db),
     heldInvoices(db, new Date(now.getTime() - HELD_AFTER_MS)),
@@ -26,6 +27,7 @@ stats.get("/", async (c) => {
     tableSizes(db),
     getJob(db, "reconcile"),
     getJob(db, "retention"),
+    destinationCounts(db),
   ]);
   const age = backlog.oldestSince === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(backlog.oldestSince)) / 1000));
   return c.json({
@@ -44,6 +46,7 @@ stats.get("/", async (c) => {
       in_progress: reconcileJob?.cursor_json != null && !reconcileJob.last_error,
       last_result: result(reconcileJob),
     },
+    destinations: perDestination,
     alerts: { destinations: config.alerts.urls.length, ...alerts },
     tables: sizes.rows,
     database_bytes: sizes.database_bytes,

@@ -135,3 +135,26 @@ export async function anyDestination(db: D1Database, sync: D1PreparedStatement[]
 }
 
 export const filterJson = (f: DestinationFilter): string => JSON.stringify(f);
+
+/** Destinations that are not delivering: an open circuit, or disabled (for /health, which names ids only). */
+export async function unhealthyDestinations(
+  db: D1Database,
+): Promise<{ id: string; state: string; circuit_state: string; opened_at: string | null }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, state, circuit_state, opened_at FROM destinations WHERE removed_at IS NULL AND (state = 'disabled' OR circuit_state <> 'closed')
+       ORDER BY id LIMIT 20`,
+    )
+    .all<{ id: string; state: string; circuit_state: string; opened_at: string | null }>();
+  return results;
+}
+
+/** Per-destination delivery counts for /stats. */
+export async function destinationCounts(db: D1Database): Promise<Record<string, unknown>[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ds.id, ds.managed_by, ds.state, ds.circuit_state, ${STATS} FROM destinations ds WHERE ds.removed_at IS NULL ORDER BY ds.id`,
+    )
+    .all<{ id: string; managed_by: string; state: string; circuit_state: string; stats_json: string }>();
+  return results.map(({ stats_json, circuit_state, ...d }) => ({ ...d, circuit: circuit_state, ...JSON.parse(stats_json) }));
+}

@@ -47,10 +47,14 @@ describe("the circuit breaker of a destination", () => {
     expect(await received(key)).toHaveLength(3);
     for (const id of ids.slice(3))
       expect(await deliveryRow(id)).toMatchObject({ state: "pending", attempt_count: 0, held_since: expect.any(String) });
-    // The sweeper leaves held deliveries alone: they are not lost messages.
-    await env.DB.prepare("UPDATE deliveries SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").bind(ids[4]).run();
-    const res = await call(new Request("https://worker.test/health"), O);
-    expect(res.status).toBeLessThan(600);
+    // /health names the destination by id (never its URL); /stats counts its waiting deliveries.
+    const health = (await (await call(new Request("https://worker.test/health"), O)).json()) as { warnings: string[] };
+    expect(health.warnings.join("\n")).toContain(`destination ${configDestinationId(url)} is not reachable`);
+    expect(JSON.stringify(health)).not.toContain(key);
+    const stats = (await (await call(api("/stats"), O)).json()) as { destinations: Record<string, unknown>[] };
+    expect(stats.destinations).toContainEqual(
+      expect.objectContaining({ id: configDestinationId(url), circuit: "open", waiting: 5, pending: 3 }),
+    );
   });
 
   it("never exhausts a delivery while its destination is down for everyone", async () => {
@@ -134,6 +138,11 @@ describe("the circuit breaker of a destination", () => {
     await probe(url);
     expect(await destination(url)).toMatchObject({ state: "disabled" });
     expect((await signals(configDestinationId(url))).map((s) => s.kind)).toEqual(["destination.failing", "destination.disabled"]);
+    const health = await call(new Request("https://worker.test/health"), O);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { errors: string[] }).errors.join("\n")).toContain(
+      `destination ${configDestinationId(url)} is disabled`,
+    );
     for (const id of ids.slice(3)) expect(await deliveryRow(id)).toMatchObject({ state: "pending", held_since: expect.any(String) });
     const res = await call(api(`/destinations/${configDestinationId(url)}/resume`, { method: "POST" }), { ...O, FORWARD_URL: url });
     expect(res.status).toBe(200);
