@@ -13,7 +13,7 @@ const BASE = ["domain", "log"];
 export const ALLOWED = {
   domain: [],
   log: [],
-  openapi: [],
+  openapi: ["domain"],
   config: BASE,
   auth: ["domain"],
   net: ["domain"],

@@ -19,8 +19,10 @@ const obj = (properties: Record<string, Schema>, optional: string[] = []): Schem
   additionalProperties: false,
 });
 
+import { DELIVERY_STATES } from "./domain/delivery-state";
+
 const INVOICE_STATUS = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"];
-const DELIVERY_STATE = ["pending", "delivered", "failed", "exhausted"];
+const DELIVERY_STATE = [...DELIVERY_STATES];
 
 const delivery = {
   id: str,
@@ -37,7 +39,27 @@ const delivery = {
   enqueue_failed_at: nullable("string"),
   created_at: str,
   updated_at: str,
+  destination_id: {
+    type: ["string", "null"],
+    description: "dst_…; null only on deliveries older than stored destinations, until the cron fills it",
+  },
+  held_since: {
+    type: ["string", "null"],
+    description: "waiting for its destination (open circuit, paused, disabled): not attempted, no retry used",
+  },
 };
+
+const destinationStats = obj({
+  pending: int,
+  waiting: int,
+  delivered: int,
+  failed: int,
+  exhausted: int,
+  canceled: int,
+  last_success_at: nullable("string"),
+  last_failure_at: nullable("string"),
+  last_error: nullable("string"),
+});
 
 const schemas: Record<string, Schema> = {
   Problem: obj({ type: str, title: str, status: int, detail: str, code: str, request_id: str }),
@@ -87,7 +109,42 @@ const schemas: Record<string, Schema> = {
   DeliveryList: obj({ deliveries: list(ref("Delivery")), next_cursor: nullable("string") }),
   InvoiceDeliveries: obj({ invoice_id: str, deliveries: list(ref("DeliveryWithAttempts")) }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
-  BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
+  BulkRedelivered: obj({ state: str, since: str, count: int, canceled: int, more: bool }),
+  Destination: obj({
+    id: { type: "string", description: "dst_… (config ones: dst_cfg_ + a hash of the URL, the same on every deploy)" },
+    url: str,
+    description: nullable("string"),
+    managed_by: { enum: ["config", "api"] },
+    filter: obj({
+      statuses: { type: ["array", "null"], items: { enum: ["paid", "overpaid", "partial"] } },
+      test_mode: { enum: ["any", "live", "test"] },
+      currencies: { type: ["array", "null"], items: str },
+      projects: {
+        type: ["array", "null"],
+        items: str,
+        description: "project slugs; every invoice is project default until invoices carry one",
+      },
+    }),
+    state: { enum: ["active", "paused", "disabled"] },
+    circuit: obj({
+      state: { enum: ["closed", "open", "half_open"] },
+      opened_at: nullable("string"),
+      next_probe_at: nullable("string"),
+      consecutive_failures: int,
+    }),
+    stats: destinationStats,
+    created_at: str,
+    updated_at: str,
+  }),
+  DestinationList: obj({ destinations: list(ref("Destination")) }),
+  DestinationOne: obj({ destination: ref("Destination") }),
+  DestinationCreated: obj({
+    destination: ref("Destination"),
+    secret: { type: "string", description: "whsec_…: shown here, on rotation and at /secret" },
+  }),
+  DestinationDeleted: obj({ deleted: str, canceled: int }),
+  DestinationSecret: obj({ secret: str, previous_expires_at: nullable("string") }),
+  DestinationTest: obj({ attempt: obj({ status_code: nullable("integer"), latency_ms: int, error: nullable("string") }) }),
   ReconcileSummary: obj({ checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool }, ["more"]),
   AlertTest: obj({ results: list(obj({ destination: str, status: nullable("integer"), error: nullable("string") })) }),
   Health: obj({
@@ -121,6 +178,20 @@ const schemas: Record<string, Schema> = {
       in_progress: bool,
       last_result: nullable("object"),
     }),
+    destinations: list(
+      obj({
+        id: str,
+        managed_by: str,
+        state: str,
+        circuit: str,
+        pending: int,
+        waiting: int,
+        delivered: int,
+        failed: int,
+        exhausted: int,
+        canceled: int,
+      }),
+    ),
     alerts: obj({ destinations: int, sent: int, failed: int, pending: int, last_error: nullable("string") }),
     tables: map(int),
     database_bytes: nullable("integer"),
@@ -133,6 +204,15 @@ const json = (description: string, schema: string) => ({ description, content: {
 const q = (name: string, description: string, required = false) => ({ name, in: "query", required, schema: str, description });
 const path = (name: string, description: string) => ({ name, in: "path", required: true, schema: str, description });
 const invoiceId = path("invoice_id", "With or without INV-");
+const dst = path("id", "dst_…");
+const stateAction = (summary: string) => ({
+  post: {
+    summary,
+    security: bearer,
+    parameters: [dst],
+    responses: { "200": json("Its state now", "DestinationOne"), "404": problem, ...authed },
+  },
+});
 const bearer = [{ bearer: [] }];
 const authed = { "400": problem, "401": problem, "500": problem };
 
@@ -197,7 +277,7 @@ export const openapi = {
     },
     "/invoices/{invoice_id}/redeliver": {
       post: {
-        summary: "Deliver the current event again to every FORWARD_URL, same webhook-id",
+        summary: "Deliver the current event again to every destination that exists and matches now, same webhook-id",
         security: bearer,
         parameters: [invoiceId],
         responses: { "202": json("Queued", "Redelivered"), "404": problem, "409": problem, ...authed },
@@ -221,9 +301,10 @@ export const openapi = {
     },
     "/deliveries/redeliver": {
       post: {
-        summary: "Bulk replay after an outage: at most 500 a call, oldest first; call again while more is true",
+        summary:
+          "Bulk replay after an outage, only to destinations that exist now (the rest become canceled, counted): at most 500 a call, oldest first; call again while more is true",
         security: bearer,
-        parameters: [q("state", "exhausted (default) | failed"), q("since", "ISO time the deliveries reached the state", true)],
+        parameters: [q("state", "exhausted (default) | failed | canceled"), q("since", "ISO time the deliveries reached the state", true)],
         responses: { "202": json("Queued", "BulkRedelivered"), "409": problem, ...authed },
       },
     },
@@ -246,6 +327,64 @@ export const openapi = {
         summary: "Send a test alert to every ALERT_URL now",
         security: bearer,
         responses: { "200": json("Each URL's answer", "AlertTest"), "409": problem, ...authed },
+      },
+    },
+    "/destinations": {
+      get: {
+        summary: "Every destination (config and API)",
+        security: bearer,
+        responses: { "200": json("Destinations", "DestinationList"), ...authed },
+      },
+      post: {
+        summary: "Create an API destination {url, description?, filter?} (at most 20)",
+        security: bearer,
+        responses: { "201": json("Created, with its secret", "DestinationCreated"), "409": problem, ...authed },
+      },
+    },
+    "/destinations/{id}": {
+      get: {
+        summary: "One destination",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("It", "DestinationOne"), "404": problem, ...authed },
+      },
+      patch: {
+        summary: "Edit an API destination {url?, description?, filter?}; 409 for a config one",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("Edited", "DestinationOne"), "404": problem, "409": problem, ...authed },
+      },
+      delete: {
+        summary: "Delete an API destination; its waiting deliveries become canceled; 409 for a config one",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("Deleted", "DestinationDeleted"), "404": problem, "409": problem, ...authed },
+      },
+    },
+    "/destinations/{id}/pause": stateAction("Hold new and waiting deliveries (still created, not attempted)"),
+    "/destinations/{id}/resume": stateAction("Release every held delivery at once, each once (a disabled one's circuit closes)"),
+    "/destinations/{id}/rotate-secret": {
+      post: {
+        summary: "New secret {expires_in_seconds?: default 86400, at most 604800}; until then events carry both signatures, new first",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The new secret", "DestinationSecret"), "404": problem, "409": problem, ...authed },
+      },
+    },
+    "/destinations/{id}/secret": {
+      get: {
+        summary: "An API destination's current secret",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The secret", "DestinationSecret"), "404": problem, "409": problem, ...authed },
+      },
+    },
+    "/destinations/{id}/test": {
+      post: {
+        summary: "Send a signed destination.test event now",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The attempt", "DestinationTest"), "404": problem, "409": problem, ...authed },
       },
     },
     "/stats": {
