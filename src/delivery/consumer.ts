@@ -41,7 +41,7 @@ export async function probe(destinationId: string, env: Env): Promise<Verdict> {
   const config = getConfig(env);
   const now = new Date();
   const d = await getDestination(env.DB, destinationId);
-  if (!d || d.state !== "active" || d.circuit_state === "closed") return ACK;
+  if (d?.state !== "active" || d.circuit_state === "closed") return ACK;
   const circuit = circuitOf(d);
   // Early (queue delays are not exact): come back when it is due.
   if (!probeDue(circuit, now))
