@@ -1,14 +1,12 @@
 import { Hono } from "hono/tiny";
 import { deriveSecret, signingSecrets } from "../auth/destination-secret";
-import { webhookHeaders } from "../auth/sign-webhook";
 import { releaseAll } from "../delivery/release";
+import { sendTestEvent } from "../delivery/test-event";
 import { checkDestination } from "../domain/destination";
 import { ROTATION_DEFAULT_SECONDS, ROTATION_MAX_SECONDS, showDestination } from "../domain/destination-view";
 import { fail } from "../domain/errors";
-import { errorClass } from "../domain/retry";
 import type { AppEnv } from "../http/context";
 import { jsonObject } from "../http/json-body";
-import { postOnce } from "../net/post";
 import { rotateSecret, setDestinationState } from "../store/destination-writes";
 import { auditFor, known } from "./destinations";
 
@@ -84,18 +82,7 @@ destinationActions.post("/:id/test", async (c) => {
     });
   const allowed = checkDestination(d.url, config.forward.allowPrivate);
   if (!allowed.ok) return fail({ code: "invalid_field", field: "url", reason: allowed.error });
-  const id = `evt_test_${crypto.randomUUID().replaceAll("-", "")}`;
-  const body = JSON.stringify({
-    type: "destination.test",
-    timestamp: now.toISOString(),
-    data: { destination_id: d.id, requested_at: now.toISOString() },
-  });
-  const result = await postOnce(d.url, await webhookHeaders(secrets, id, now, body), body, config.forward.timeoutMs);
-  const attempt = {
-    status_code: result.outcome.kind === "response" ? result.outcome.status : null,
-    latency_ms: result.latencyMs,
-    error: errorClass(result.outcome),
-  };
+  const attempt = await sendTestEvent(d.url, d.id, secrets, config.forward.timeoutMs, now);
   await auditFor(
     c,
     "destination.test",
