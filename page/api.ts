@@ -27,12 +27,14 @@ export const whenUnauthorized = (f: (message: string) => void): void => {
 };
 
 interface ApiOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  /** A JSON body (the destination routes). */
+  body?: unknown;
   /** Non-2xx statuses whose JSON body is still an answer (GET /health is 503 when unhealthy). */
   accept?: number[];
 }
 
-export async function api<T>(path: string, { method = "GET", accept = [] }: ApiOptions = {}): Promise<T> {
+export async function api<T>(path: string, { method = "GET", accept = [], body: payload }: ApiOptions = {}): Promise<T> {
   const t = token.get();
   if (!t) {
     onUnauthorized("");
@@ -40,7 +42,10 @@ export async function api<T>(path: string, { method = "GET", accept = [] }: ApiO
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers: { authorization: `Bearer ${t}`, accept: "application/json" }, cache: "no-store" });
+    const headers: Record<string, string> = { authorization: `Bearer ${t}`, accept: "application/json" };
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    const init = { method, headers, cache: "no-store" as const, ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) };
+    res = await fetch(path, init);
   } catch {
     throw new ApiError(0, "The Worker could not be reached. Check your connection and try again.");
   }

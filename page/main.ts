@@ -2,6 +2,7 @@
 import { api, messageOf, token, whenUnauthorized } from "./api";
 import { el, fill } from "./el";
 import { deliveries } from "./views/deliveries";
+import { destinations } from "./views/destinations";
 import { invoice } from "./views/invoice";
 import { invoices } from "./views/invoices";
 import { overview } from "./views/overview";
@@ -11,6 +12,7 @@ const NAV = [
   ["#/", "Overview"],
   ["#/invoices", "Invoices"],
   ["#/deliveries", "Deliveries"],
+  ["#/destinations", "Destinations"],
 ] as const;
 
 function signIn(message = "", kind: "error" | "info" = "error"): void {
@@ -93,6 +95,7 @@ function route(): void {
   if (name === "invoices") invoices(view, params);
   else if (name === "invoice") void invoice(view, decodeURIComponent(arg));
   else if (name === "deliveries") deliveries(view, params);
+  else if (name === "destinations") destinations(view);
   else void overview(view);
   // Each view writes its heading before it waits for the API: move focus there, for keyboards and readers.
   view.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
