@@ -2,7 +2,7 @@ import { getConfig } from "../config";
 import { nextProbeAt, probeDue } from "../domain/circuit";
 import { ACK, type Verdict } from "../domain/message";
 import { log } from "../log";
-import { getDestination } from "../store/destinations";
+import { getDestination, syncConfigStatements } from "../store/destinations";
 import { leaseDelivery, leaseProbe } from "../store/lease";
 import { attemptLeased, circuitOf } from "./attempt";
 
@@ -19,7 +19,8 @@ const leaseMs = (env: Env) => getConfig(env).forward.timeoutMs + 30_000;
 export async function deliver(id: string, env: Env): Promise<Verdict> {
   const config = getConfig(env);
   const now = new Date();
-  const lease = await leaseDelivery(env.DB, id, now, leaseMs(env));
+  const sync = syncConfigStatements(env.DB, config.forward.configDestinations, now.toISOString());
+  const lease = await leaseDelivery(env.DB, id, now, leaseMs(env), sync);
   if (lease.kind !== "leased") {
     log("info", `delivery.${lease.kind}`, { delivery_id: id });
     return ACK;

@@ -47,9 +47,17 @@ const STORED = "SELECT 1 FROM destinations ds WHERE ds.id = deliveries.destinati
  * one whose destination is paused, disabled, just removed or has an open circuit is held (not attempted,
  * no retry used); otherwise it is leased.
  */
-export async function leaseDelivery(db: D1Database, id: string, now: Date, leaseMs: number): Promise<DeliveryLease> {
+export async function leaseDelivery(
+  db: D1Database,
+  id: string,
+  now: Date,
+  leaseMs: number,
+  sync: D1PreparedStatement[],
+): Promise<DeliveryLease> {
   const at = now.toISOString();
-  const [, canceled, held, lease, event, destination] = await db.batch<Record<string, unknown>>([
+  const results = await db.batch<Record<string, unknown>>([
+    // FORWARD_URL's destinations exist before an old row (from before 0006) looks its own up by URL.
+    ...sync,
     db
       .prepare(
         `UPDATE deliveries SET destination_id = (SELECT ds.id FROM destinations ds WHERE ds.url = deliveries.destination
@@ -72,6 +80,7 @@ export async function leaseDelivery(db: D1Database, id: string, now: Date, lease
     eventOf(db, id),
     destinationOf(db, id),
   ]);
+  const [, canceled, held, lease, event, destination] = results.slice(sync.length);
   if (canceled?.results.length) return { kind: "canceled" };
   if (held?.results.length) return { kind: "held" };
   return leasedFrom(lease, event, destination);

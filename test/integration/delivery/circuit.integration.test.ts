@@ -151,4 +151,18 @@ describe("the circuit breaker of a destination", () => {
     await runConsumer(ids.slice(3), O);
     for (const id of ids.slice(3)) expect(await deliveryRow(id)).toMatchObject({ state: "delivered" });
   });
+
+  it("delivers a delivery from before destinations were stored (no destination_id) to its FORWARD_URL, and fills the id in", async () => {
+    const key = uniqueKey();
+    const url = hook(key);
+    const { invoiceId, deliveryIds } = await paidInvoiceFor([url], O);
+    // As migration 0006 leaves an old row: the URL only, and no destination stored yet.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE deliveries SET destination_id = NULL WHERE invoice_id = ?").bind(invoiceId),
+      env.DB.prepare("DELETE FROM destinations WHERE id = ?").bind(configDestinationId(url)),
+    ]);
+    await runConsumer(deliveryIds, { ...O, FORWARD_URL: url });
+    expect(await received(key)).toHaveLength(1);
+    expect(await deliveryRow(deliveryIds[0] ?? "")).toMatchObject({ state: "delivered", destination_id: configDestinationId(url) });
+  });
 });
