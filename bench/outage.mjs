@@ -38,8 +38,10 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const receiver = `http://127.0.0.1:${server.address().port}/hook`;
 
+const logs = process.env.BENCH_LOGS ? [] : undefined;
 const worker = await startLocalWorker({
   entry: buildWorker().entry,
+  logs,
   vars: {
     CRYPTOCLOUD_SECRET_KEY: SECRET,
     API_TOKEN: "bench-api-token-0123456789",
@@ -82,5 +84,12 @@ const result = {
   waited_s: Math.round((Date.now() - returnedAt) / 1000),
 };
 console.log(JSON.stringify(result, null, 2));
+if (logs)
+  console.error(
+    logs
+      .filter((l) => /probe|error|circuit|released|queue/.test(l) && !/delivery.held/.test(l))
+      .slice(0, 60)
+      .join("\n"),
+  );
 await worker.dispose();
 server.close();

@@ -55,7 +55,7 @@ export async function attemptLeased(env: Env, config: Config, leased: LeasedDeli
     decision,
     delivery,
     leased.orderId,
-    { probe, transition, otherwiseReachable, reach, waiting: leased.waiting },
+    { probe, transition, otherwiseReachable, reach, waiting: leased.waiting, threshold: config.forward.circuit.failures },
     delays[delays.length - 1] ?? 300,
     at,
   );

@@ -21,6 +21,7 @@ export interface CircuitContext {
   otherwiseReachable: boolean; // the destination accepted something since this delivery started waiting
   reach: "reachable" | "unreachable";
   waiting: number; // held deliveries of the destination when this attempt was leased (the probe's own included)
+  threshold: number; // CIRCUIT_FAILURES
 }
 
 /** The delivery's next row. `hold`: wait for the circuit (not attempted, no retry used). */
@@ -65,11 +66,13 @@ export function attemptOutcome(
   const t = circuit.transition;
   const lastError = decision.next === "delivered" ? null : decision.next === "failed" ? decision.reason : decision.errorClass;
   const dest = { destination: delivery.destination, destination_id: delivery.destination_id };
-  if (t.kind === "opened")
+  // Concurrent attempts each read the streak before the others counted: any failure on a closed circuit
+  // may be the one that opens it. The signal rides on the circuit's own write (only the opener's holds).
+  if (t.kind === "opened" || (t.kind === "none" && circuit.reach === "unreachable" && !circuit.probe))
     signals.push({
       kind: "destination.failing",
       subject: delivery.destination_id,
-      data: { ...dest, consecutive_failures: t.next.consecutiveFailures, last_error: lastError },
+      data: { ...dest, consecutive_failures: circuit.threshold, last_error: lastError },
       guard: "circuit",
     });
   if (t.kind === "closed")

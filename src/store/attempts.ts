@@ -83,11 +83,12 @@ export async function recordAttempt(
     ...byGuard("circuit").map((s) => signalStatement(db, s, now, signalWhen)),
   ]);
   const applied = (results[1]?.meta.changes ?? 0) > 0;
-  const circuitChanged = (results[2 + byGuard("delivery").length]?.results.length ?? 0) > 0;
+  const circuitRows = results[2 + byGuard("delivery").length]?.results ?? [];
   return {
     applied,
-    opened: applied && circuitChanged && circuit.transition.kind === "opened",
-    closed: applied && circuitChanged && circuit.transition.kind === "closed",
+    // Decided by the statement, not by the (possibly stale) read: concurrent failures all count.
+    opened: applied && circuitRows[0]?.opened === "opened",
+    closed: applied && circuitRows.length > 0 && circuit.transition.kind === "closed",
   };
 }
 

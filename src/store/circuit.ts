@@ -17,7 +17,8 @@ export interface CircuitWrite {
  * failures on a closed circuit is one atomic statement (concurrent attempts all count; only the one
  * that reaches CIRCUIT_FAILURES opens it). Closing, re-probing and disabling are fenced on the
  * generation read: of two consumers that saw the same probe result, one changes the circuit.
- * `opened` and `changed` are the conditions the alert signals ride on.
+ * `signalWhen` is the condition the alert signals ride on; the counting statement returns `opened` when
+ * it was this attempt that opened the circuit.
  */
 export function circuitStatement(
   db: D1Database,
@@ -69,7 +70,7 @@ export function circuitStatement(
            next_probe_at = iif(${opens}, ?7, next_probe_at),
            circuit_state = iif(${opens}, 'open', circuit_state),
            consecutive_failures = iif(?5 = 1, consecutive_failures + 1, 0), ${seen}
-         WHERE id = ?1 AND ${when.sql} RETURNING id`,
+         WHERE id = ?1 AND ${when.sql} RETURNING iif(circuit_state = 'open' AND opened_at = ?2, 'opened', NULL) AS opened`,
       )
       .bind(...base, fail, s.failures, new Date(now.getTime() + s.probeSeconds * 1000).toISOString(), ...when.params),
     signalWhen: {

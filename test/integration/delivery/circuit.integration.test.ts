@@ -38,6 +38,15 @@ describe("the circuit breaker of a destination", () => {
     expect((await signals(configDestinationId(url))).map((s) => s.kind)).toEqual(["destination.failing"]);
   });
 
+  it("opens once when the failures that reach CIRCUIT_FAILURES arrive together, and starts its probe", async () => {
+    const url = hook(uniqueKey(), "status=503&sleep_ms=100");
+    const ids = await waitingOn(url, 6);
+    // Six concurrent attempts all read a closed circuit with no failures; the statements count them all.
+    await runConsumer(ids, O);
+    expect(await destination(url)).toMatchObject({ circuit_state: "open", consecutive_failures: 6, next_probe_at: expect.any(String) });
+    expect((await signals(configDestinationId(url))).map((s) => s.kind)).toEqual(["destination.failing"]);
+  });
+
   it("holds due deliveries while open: not attempted, no retry used, acked (the release sends them)", async () => {
     const key = uniqueKey();
     const url = hook(key, "status=503");

@@ -22,6 +22,7 @@ const ctx = (
     otherwiseReachable: boolean;
     reach: "reachable" | "unreachable";
     waiting: number;
+    threshold: number;
   }>,
 ) => ({
   probe: false,
@@ -29,6 +30,7 @@ const ctx = (
   otherwiseReachable: true,
   reach: "unreachable" as const,
   waiting: 0,
+  threshold: 10,
   ...over,
 });
 const exhausted: Decision = { next: "exhausted", errorClass: "http_5xx" };
@@ -37,13 +39,16 @@ describe("attemptOutcome", () => {
   it("exhausts a delivery whose destination was otherwise reachable, with its alert", () => {
     const { update, signals } = attemptOutcome(exhausted, D, "ORD1", ctx({}), 43200, NOW);
     expect(update).toMatchObject({ state: "exhausted", hold: false, probe: false });
-    expect(signals.map((s) => [s.kind, s.guard])).toEqual([["delivery.exhausted", "delivery"]]);
+    expect(signals.map((s) => [s.kind, s.guard])).toEqual([
+      ["destination.failing", "circuit"], // may be the failure that opens it: the circuit's write decides
+      ["delivery.exhausted", "delivery"],
+    ]);
   });
 
   it("never exhausts a delivery whose destination was down for everyone: it keeps trying at the last step", () => {
     const { update, signals } = attemptOutcome(exhausted, D, null, ctx({ otherwiseReachable: false }), 43200, NOW);
     expect(update).toMatchObject({ state: "pending", hold: false, probe: true, nextAttemptAt: "2026-12-02T00:00:00.000Z" });
-    expect(signals).toEqual([]);
+    expect(signals.map((s) => s.kind)).toEqual(["destination.failing"]);
   });
 
   it("exhausts after the last retry when the backend refused this one event (4xx), even if it was down before", () => {
