@@ -50,7 +50,7 @@ const worker = await startLocalWorker({
     FORWARD_ALLOW_PRIVATE: "true",
     FORWARD_RETRY_DELAYS: DEFAULT.map((d) => Math.max(1, Math.round(d / SCALE))).join(","),
     CIRCUIT_PROBE_SECONDS: String(Math.round(30 / SCALE)),
-    CIRCUIT_FAILURES: breakerOff ? "1000000" : "10",
+    CIRCUIT_FAILURES: breakerOff ? "1000" : "10",
   },
 });
 
