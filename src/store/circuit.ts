@@ -59,8 +59,10 @@ export function circuitStatement(
     };
   }
   // A closed circuit counts (or resets) atomically; an attempt already in flight when it opened only counts.
+  // The opener leaves its own token on the row, so that only its signal (and its probe ticker) follow.
   const fail = w.reach === "unreachable" ? 1 : 0;
   const opens = `?5 = 1 AND circuit_state = 'closed' AND consecutive_failures + 1 >= ?6`;
+  const token = crypto.randomUUID();
   return {
     statement: db
       .prepare(
@@ -68,14 +70,15 @@ export function circuitStatement(
            circuit_generation = circuit_generation + iif(${opens}, 1, 0),
            opened_at = iif(${opens}, ?2, opened_at),
            next_probe_at = iif(${opens}, ?7, next_probe_at),
+           probe_token = iif(${opens}, ?8, probe_token),
            circuit_state = iif(${opens}, 'open', circuit_state),
            consecutive_failures = iif(?5 = 1, consecutive_failures + 1, 0), ${seen}
-         WHERE id = ?1 AND ${when.sql} RETURNING iif(circuit_state = 'open' AND opened_at = ?2, 'opened', NULL) AS opened`,
+         WHERE id = ?1 AND ${when.sql} RETURNING iif(circuit_state = 'open' AND probe_token = ?8, 'opened', NULL) AS opened`,
       )
-      .bind(...base, fail, s.failures, new Date(now.getTime() + s.probeSeconds * 1000).toISOString(), ...when.params),
+      .bind(...base, fail, s.failures, new Date(now.getTime() + s.probeSeconds * 1000).toISOString(), token, ...when.params),
     signalWhen: {
-      sql: "EXISTS (SELECT 1 FROM destinations WHERE id = ? AND circuit_state = 'open' AND opened_at = ?)",
-      params: [w.destinationId, at],
+      sql: "EXISTS (SELECT 1 FROM destinations WHERE id = ? AND circuit_state = 'open' AND probe_token = ?)",
+      params: [w.destinationId, token],
     },
   };
 }
