@@ -52,7 +52,7 @@ describe.runIf(chromiumPath)("the Destinations view", () => {
     const res = await fetch(`${worker.url}/destinations`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     const { destinations } = (await res.json()) as { destinations: { url: string; state: string; description: string }[] };
     expect(destinations.find((d) => d.url === hook)).toMatchObject({ state: "paused", description: "<img src=x onerror=alert(1)>" });
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate("globalThis.__xss")).toBeUndefined();
     expect(errors).toEqual([]);
     await context.close();
   });
