@@ -5,7 +5,7 @@ import { badge, type Column, invoiceLink, time } from "../format";
 import type { Delivery, Page } from "../types";
 import { confirmAction, notice, paged, section } from "../ui";
 
-const STATES = ["pending", "delivered", "failed", "exhausted"];
+const STATES = ["pending", "delivered", "failed", "exhausted", "canceled"];
 
 const columns: Column<Delivery>[] = [
   { head: "Invoice", cell: (d) => (d.invoice_id ? invoiceLink(d.invoice_id) : "—") },

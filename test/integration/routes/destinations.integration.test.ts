@@ -196,6 +196,17 @@ describe("pause, resume, rotate, test", () => {
     expect((new Webhook(json.secret).verify(req?.body ?? "", req?.headers ?? {}) as { type: string }).type).toBe("destination.test");
   });
 
+  it("checks a stored URL again at every attempt (the SSRF guard): a private address is not sent to", async () => {
+    const key = uniqueKey();
+    await create({ url: hook(key) }); // loopback: allowed while FORWARD_ALLOW_PRIVATE=true
+    const { deliveryIds } = await paidInvoiceFor([]);
+    await runConsumer(deliveryIds, { FORWARD_ALLOW_PRIVATE: "false" });
+    expect(await received(key)).toEqual([]);
+    expect(await rows("SELECT error_class, latency_ms FROM delivery_attempts WHERE delivery_id = ?", deliveryIds[0])).toEqual([
+      { error_class: "refused_url", latency_ms: 0 },
+    ]);
+  });
+
   it("keeps no signing secret in D1: a dump of every table holds none", async () => {
     const { json } = await create({ url: hook(uniqueKey()) });
     const rotated = (await (await call(post(`/destinations/${json.destination.id}/rotate-secret`))).json()) as { secret: string };
