@@ -10,7 +10,7 @@ import { log, setLogSink } from "../src/log";
 setLogSink(() => {});
 const OPTIONS = {
   rejectTestMode: false,
-  destinations: ["https://shop.example/hook"],
+  configDestinations: null,
   contentType: "form",
   requestId: "r",
 };

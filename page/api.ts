@@ -29,20 +29,23 @@ export const whenUnauthorized = (f: (message: string) => void): void => {
 };
 
 interface ApiOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  /** A JSON body (the destination routes). */
+  body?: unknown;
   /** Non-2xx statuses whose JSON body is still an answer (GET /health is 503 when unhealthy). */
   accept?: number[];
   /** The body as a Blob (a CSV download) instead of JSON. */
   blob?: boolean;
 }
 
-export async function api<T>(path: string, { method = "GET", accept = [], blob = false }: ApiOptions = {}): Promise<T> {
+export async function api<T>(path: string, { method = "GET", accept = [], blob = false, body: payload }: ApiOptions = {}): Promise<T> {
   const bearer = token.get();
   const headers: Record<string, string> = { accept: blob ? "*/*" : "application/json" };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (payload !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, cache: "no-store" });
+    res = await fetch(path, { method, headers, cache: "no-store", ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) });
   } catch {
     throw new ApiError(0, t("api.unreachable"));
   }

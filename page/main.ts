@@ -5,6 +5,7 @@ import { type Lang, lang, setLang, t } from "./i18n";
 import { currentSession, type Session, sessionBadge, setSession } from "./session";
 import { activity } from "./views/activity";
 import { deliveries } from "./views/deliveries";
+import { destinations } from "./views/destinations";
 import { invoice } from "./views/invoice";
 import { invoices } from "./views/invoices";
 import { overview } from "./views/overview";
@@ -14,6 +15,7 @@ const NAV = [
   ["#/", "nav.overview"],
   ["#/invoices", "nav.invoices"],
   ["#/deliveries", "nav.deliveries"],
+  ["#/destinations", "nav.destinations"],
   ["#/activity", "nav.activity"],
 ] as const;
 
@@ -116,6 +118,7 @@ function route(): void {
   if (name === "invoices") invoices(view, params);
   else if (name === "invoice") void invoice(view, decodeURIComponent(arg));
   else if (name === "deliveries") deliveries(view, params);
+  else if (name === "destinations") destinations(view);
   else if (name === "activity") activity(view, params);
   else void overview(view);
   // Each view writes its heading before it waits for the API: move focus there, for keyboards and readers.

@@ -17,7 +17,7 @@ export const ALLOWED = {
   "openapi-schemas": [],
   "openapi-alerts": ["openapi-schemas"],
   "openapi-webhooks": ["openapi-schemas", "openapi-alerts"],
-  openapi: ["openapi-webhooks"],
+  openapi: ["openapi-webhooks", "domain"],
   config: BASE,
   auth: ["domain"],
   net: ["domain"],

@@ -7,6 +7,7 @@ import { log } from "./log";
 import { alertsRoute, reconcileRoute } from "./routes/admin";
 import { audit } from "./routes/audit";
 import { deliveries } from "./routes/deliveries";
+import { destinations } from "./routes/destinations";
 import { health } from "./routes/health";
 import { invoices } from "./routes/invoices";
 import { postback } from "./routes/postback";
@@ -37,6 +38,7 @@ export function buildApp(): Hono<AppEnv> {
   app.route("/health", health);
   app.route("/invoices", invoices);
   app.route("/deliveries", deliveries);
+  app.route("/destinations", destinations);
   app.route("/stats", stats);
   app.route("/reconcile", reconcileRoute);
   app.route("/alerts", alertsRoute);

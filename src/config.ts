@@ -1,13 +1,24 @@
 import { type AccessSettings, parseAccessSettings } from "./domain/access-config";
 import { alertFormat, alertTarget } from "./domain/alert";
 import { ALERT_LANGUAGES, type AlertLanguage } from "./domain/alert-text";
+import type { CircuitSettings } from "./domain/circuit";
 import { checkDestination } from "./domain/destination";
+import { configDestinationId } from "./domain/destination-id";
 import { DEFAULT_PROJECT, PROJECTS_VARIABLE, type Project, parseProjects } from "./domain/projects";
 import { QUEUE_MAX_DELAY_SECONDS } from "./domain/retry";
 import { log } from "./log";
 
 /** What a configuration problem stops. Callers decide by this, never by the text. */
-export type Feature = "postbacks" | "forwarding" | "confirmation" | "reconciliation" | "alerts" | "retention" | "read_api" | "queues";
+export type Feature =
+  | "postbacks"
+  | "forwarding"
+  | "confirmation"
+  | "reconciliation"
+  | "alerts"
+  | "retention"
+  | "read_api"
+  | "queues"
+  | "destinations";
 
 /** One problem with one variable. `message` names the variable and never echoes its value. */
 export interface ConfigProblem {
@@ -31,6 +42,12 @@ export interface Config {
     secrets: string[]; // whsec_… as configured
     retryDelays: number[];
     timeoutMs: number;
+    allowPrivate: boolean; // FORWARD_ALLOW_PRIVATE: every destination URL is checked with it, at every attempt
+    // The config destinations to keep in D1, or null while FORWARD_URL/FORWARD_SECRET are broken (then
+    // the stored ones are left as they are rather than removed).
+    configDestinations: { id: string; url: string }[] | null;
+    destinationSecretsKey: string | null; // DESTINATION_SECRETS_KEY: API destinations' secrets derive from it
+    circuit: CircuitSettings;
   };
   rejectTestMode: boolean;
   apiUrl: string;
@@ -225,6 +242,15 @@ export function parseConfig(env: Env): Config {
     problems.error("same_queue", "DEAD_LETTER_QUEUE", "queues", "must differ from DELIVERY_QUEUE");
   const rejectTestMode = bool(env, "REJECT_TEST_MODE", "forwarding", problems);
 
+  const destinationSecretsKey = str(env, "DESTINATION_SECRETS_KEY") || null;
+  if (destinationSecretsKey !== null && destinationSecretsKey.length < 32)
+    problems.error("too_short", "DESTINATION_SECRETS_KEY", "destinations", "must be at least 32 characters (e.g. openssl rand -hex 32)");
+  const circuit = {
+    failures: int(env, "CIRCUIT_FAILURES", "forwarding", { min: 1, max: 1000, fallback: 10 }, problems),
+    probeSeconds: int(env, "CIRCUIT_PROBE_SECONDS", "forwarding", { min: 1, max: 3600, fallback: 30 }, problems),
+    disableAfterHours: int(env, "DISABLE_AFTER_HOURS", "forwarding", { min: 1, max: 8760, fallback: 72 }, problems),
+  };
+
   // A broken forwarding config forwards nowhere (postbacks are still recorded); /health says why.
   const usable = secrets.length > 0 && !problems.affect("forwarding");
   return {
@@ -233,7 +259,17 @@ export function parseConfig(env: Env): Config {
     apiToken,
     readTokens,
     access,
-    forward: { usable, urls: usable ? forwardUrls : [], secrets, retryDelays: delays, timeoutMs },
+    forward: {
+      usable,
+      urls: usable ? forwardUrls : [],
+      secrets,
+      retryDelays: delays,
+      timeoutMs,
+      allowPrivate,
+      configDestinations: problems.affect("forwarding") ? null : forwardUrls.map((url) => ({ id: configDestinationId(url), url })),
+      destinationSecretsKey: problems.affect("destinations") ? null : destinationSecretsKey,
+      circuit,
+    },
     rejectTestMode,
     apiUrl,
     apiTimeoutMs,

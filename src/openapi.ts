@@ -21,8 +21,10 @@ const obj = (properties: Record<string, Schema>, optional: string[] = []): Schem
   additionalProperties: false,
 });
 
+import { DELIVERY_STATES } from "./domain/delivery-state";
+
 const INVOICE_STATUS = ["paid", "overpaid", "partial", "pending_confirmation", "unconfirmed"];
-const DELIVERY_STATE = ["pending", "delivered", "failed", "exhausted"];
+const DELIVERY_STATE = [...DELIVERY_STATES];
 
 const delivery = {
   id: str,
@@ -40,9 +42,29 @@ const delivery = {
   created_at: str,
   updated_at: str,
   project: { type: "string", description: "the invoice's project (slug)" },
+  destination_id: {
+    type: ["string", "null"],
+    description: "dst_…; null only on deliveries older than stored destinations, until the cron fills it",
+  },
+  held_since: {
+    type: ["string", "null"],
+    description: "waiting for its destination (open circuit, paused, disabled): not attempted, no retry used",
+  },
 };
 const slug = { type: "string", description: "a CryptoCloud project's slug: default, or one of CRYPTOCLOUD_PROJECTS" };
 const projectSummary = { checked: int, recovered: list(str), already_recorded: int, ignored: int, more: bool };
+
+const destinationStats = obj({
+  pending: int,
+  waiting: int,
+  delivered: int,
+  failed: int,
+  exhausted: int,
+  canceled: int,
+  last_success_at: nullable("string"),
+  last_failure_at: nullable("string"),
+  last_error: nullable("string"),
+});
 
 const schemas: Record<string, Schema> = {
   Problem: obj({ type: str, title: str, status: int, detail: str, code: str, request_id: str }),
@@ -104,7 +126,42 @@ const schemas: Record<string, Schema> = {
     },
   }),
   Redelivered: obj({ invoice_id: str, deliveries: list(str) }),
-  BulkRedelivered: obj({ state: str, since: str, count: int, more: bool }),
+  BulkRedelivered: obj({ state: str, since: str, count: int, canceled: int, more: bool }),
+  Destination: obj({
+    id: { type: "string", description: "dst_… (config ones: dst_cfg_ + a hash of the URL, the same on every deploy)" },
+    url: str,
+    description: nullable("string"),
+    managed_by: { enum: ["config", "api"] },
+    filter: obj({
+      statuses: { type: ["array", "null"], items: { enum: ["paid", "overpaid", "partial"] } },
+      test_mode: { enum: ["any", "live", "test"] },
+      currencies: { type: ["array", "null"], items: str },
+      projects: {
+        type: ["array", "null"],
+        items: str,
+        description: "project slugs (CRYPTOCLOUD_PROJECTS; default for the single-project variables)",
+      },
+    }),
+    state: { enum: ["active", "paused", "disabled"] },
+    circuit: obj({
+      state: { enum: ["closed", "open", "half_open"] },
+      opened_at: nullable("string"),
+      next_probe_at: nullable("string"),
+      consecutive_failures: int,
+    }),
+    stats: destinationStats,
+    created_at: str,
+    updated_at: str,
+  }),
+  DestinationList: obj({ destinations: list(ref("Destination")) }),
+  DestinationOne: obj({ destination: ref("Destination") }),
+  DestinationCreated: obj({
+    destination: ref("Destination"),
+    secret: { type: "string", description: "whsec_…: shown here, on rotation and at /secret" },
+  }),
+  DestinationDeleted: obj({ deleted: str, canceled: int }),
+  DestinationSecret: obj({ secret: str, previous_expires_at: nullable("string") }),
+  DestinationTest: obj({ attempt: obj({ status_code: nullable("integer"), latency_ms: int, error: nullable("string") }) }),
   ReconcileSummary: obj(
     {
       ...projectSummary,
@@ -205,6 +262,20 @@ const schemas: Record<string, Schema> = {
         }),
       ),
     }),
+    destinations: list(
+      obj({
+        id: str,
+        managed_by: str,
+        state: str,
+        circuit: str,
+        pending: int,
+        waiting: int,
+        delivered: int,
+        failed: int,
+        exhausted: int,
+        canceled: int,
+      }),
+    ),
     alerts: obj({ destinations: int, sent: int, failed: int, pending: int, missed: int, summarized: int, last_error: nullable("string") }),
     tables: map(int),
     database_bytes: nullable("integer"),
@@ -238,6 +309,15 @@ const securitySchemes = {
   },
   accessCookie: { type: "apiKey", in: "cookie", name: "CF_Authorization", description: "Cloudflare Access, in a browser" },
 };
+const dst = path("id", "dst_…");
+const stateAction = (summary: string) => ({
+  post: {
+    summary,
+    security: bearer,
+    parameters: [dst],
+    responses: { "200": json("Its state now", "DestinationOne"), "404": problem, ...changes },
+  },
+});
 
 export const openapi = {
   openapi: "3.1.0",
@@ -316,7 +396,7 @@ export const openapi = {
     },
     "/invoices/{invoice_id}/redeliver": {
       post: {
-        summary: "Deliver the current event again to every FORWARD_URL, same webhook-id",
+        summary: "Deliver the current event again to every destination that exists and matches now, same webhook-id",
         security: bearer,
         parameters: [invoiceId],
         responses: { "202": json("Queued", "Redelivered"), "404": problem, "409": problem, ...changes },
@@ -345,9 +425,10 @@ export const openapi = {
     },
     "/deliveries/redeliver": {
       post: {
-        summary: "Bulk replay after an outage: at most 500 a call, oldest first; call again while more is true",
+        summary:
+          "Bulk replay after an outage, only to destinations that exist now (the rest become canceled, counted): at most 500 a call, oldest first; call again while more is true",
         security: bearer,
-        parameters: [q("state", "exhausted (default) | failed"), q("since", "ISO time the deliveries reached the state", true)],
+        parameters: [q("state", "exhausted (default) | failed | canceled"), q("since", "ISO time the deliveries reached the state", true)],
         responses: { "202": json("Queued", "BulkRedelivered"), "409": problem, ...changes },
       },
     },
@@ -429,6 +510,64 @@ export const openapi = {
           },
           ...authed,
         },
+      },
+    },
+    "/destinations": {
+      get: {
+        summary: "Every destination (config and API)",
+        security: bearer,
+        responses: { "200": json("Destinations", "DestinationList"), ...authed },
+      },
+      post: {
+        summary: "Create an API destination {url, description?, filter?} (at most 20)",
+        security: bearer,
+        responses: { "201": json("Created, with its secret", "DestinationCreated"), "409": problem, ...changes },
+      },
+    },
+    "/destinations/{id}": {
+      get: {
+        summary: "One destination",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("It", "DestinationOne"), "404": problem, ...authed },
+      },
+      patch: {
+        summary: "Edit an API destination {url?, description?, filter?}; 409 for a config one",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("Edited", "DestinationOne"), "404": problem, "409": problem, ...changes },
+      },
+      delete: {
+        summary: "Delete an API destination; its waiting deliveries become canceled; 409 for a config one",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("Deleted", "DestinationDeleted"), "404": problem, "409": problem, ...changes },
+      },
+    },
+    "/destinations/{id}/pause": stateAction("Hold new and waiting deliveries (still created, not attempted)"),
+    "/destinations/{id}/resume": stateAction("Release every held delivery at once, each once (a disabled one's circuit closes)"),
+    "/destinations/{id}/rotate-secret": {
+      post: {
+        summary: "New secret {expires_in_seconds?: default 86400, at most 604800}; until then events carry both signatures, new first",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The new secret", "DestinationSecret"), "404": problem, "409": problem, ...changes },
+      },
+    },
+    "/destinations/{id}/secret": {
+      get: {
+        summary: "An API destination's current secret",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The secret", "DestinationSecret"), "404": problem, "409": problem, ...authed },
+      },
+    },
+    "/destinations/{id}/test": {
+      post: {
+        summary: "Send a signed destination.test event now",
+        security: bearer,
+        parameters: [dst],
+        responses: { "200": json("The attempt", "DestinationTest"), "404": problem, "409": problem, ...changes },
       },
     },
     "/stats": {

@@ -1,7 +1,7 @@
 import { sendAlert } from "./alerts/send";
 import { getConfig } from "./config";
 import { confirmInvoice } from "./confirm/consumer";
-import { deliver } from "./delivery/consumer";
+import { deliver, probe } from "./delivery/consumer";
 import { parseQueueMessage, type QueueMessage, type Verdict } from "./domain/message";
 import { log } from "./log";
 import { markExhausted } from "./store/attempts";
@@ -35,6 +35,7 @@ const CONSUMERS: Record<QueueMessage["kind"], (id: string, env: Env) => Promise<
   delivery: deliver,
   confirmation: confirmInvoice,
   alert: sendAlert,
+  probe,
 };
 
 async function handleMessage(message: Message<unknown>, env: Env): Promise<void> {
@@ -65,6 +66,7 @@ const DEAD_LETTER: Record<QueueMessage["kind"], (db: D1Database, id: string, now
   delivery: markExhausted,
   confirmation: (db, id, now) => markDeadLettered(db, "confirmations", id, now),
   alert: (db, id, now) => markDeadLettered(db, "alerts", id, now),
+  probe: async () => {}, // a lost probe ticker is restarted by the cron (destinations tick)
 };
 
 /** Messages the queue gave up on: their rows are final now. An unreadable one ends here, logged. */

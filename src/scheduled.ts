@@ -2,6 +2,7 @@ import { checkBacklog } from "./alerts/backlog";
 import { sendDailyDigest } from "./alerts/digest";
 import { processAlertSignals } from "./alerts/raise";
 import { getConfig } from "./config";
+import { destinationsTick } from "./delivery/tick";
 import { log } from "./log";
 import { reconcile } from "./reconcile/run";
 import { prune } from "./retention/prune";
@@ -15,6 +16,7 @@ import { sweep } from "./sweeper/sweep";
  */
 const JOBS: [string, (env: Env, now: Date) => Promise<unknown>][] = [
   ["sweep", sweep],
+  ["destinations", destinationsTick],
   ["forward_missing", forwardMissingEvents],
   ["confirmation_recheck", recheckConfirmations],
   ["reconcile", (env, now) => reconcile(env, getConfig(env), now, { force: false, since: null })],

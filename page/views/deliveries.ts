@@ -1,4 +1,5 @@
 // Deliveries by state, newest first; each opens its invoice (with every attempt). Bulk redeliver.
+import { DELIVERY_STATES } from "../../src/domain/delivery-state";
 import type { ApiDelivery } from "../../src/domain/wire";
 import { api, messageOf } from "../api";
 import { el } from "../el";
@@ -6,9 +7,9 @@ import { badge, type Column, invoiceLink, statusLabel, time } from "../format";
 import { t, tx } from "../i18n";
 import { confirmAction, notice, type Page, paged, section } from "../ui";
 
-// The states GET /deliveries filters by. At merge this becomes src/domain's DELIVERY_STATES (the
-// delivery engine's list, which adds `canceled`); a state missing here still shows, by its name.
-const STATES = ["pending", "delivered", "failed", "exhausted"];
+// The states GET /deliveries filters by: the delivery engine's own list (a state the page does not
+// know yet still shows, by its name).
+const STATES = DELIVERY_STATES;
 
 const columns = (): Column<ApiDelivery>[] => [
   { head: t("col.invoice"), cell: (d) => (d.invoice_id ? invoiceLink(d.invoice_id) : "—") },

@@ -49,12 +49,16 @@ export async function confirmInvoice(invoiceId: string, env: Env): Promise<Verdi
 
   switch (result.kind) {
     case "confirmed": {
-      const destinations = config.forward.urls;
       const plan = planConfirmed(
         invoiceId,
         result.invoice,
         lease.asserted,
-        { rejectTestMode: config.rejectTestMode, destinations, source: "postback", project: lease.project },
+        {
+          rejectTestMode: config.rejectTestMode,
+          configDestinations: config.forward.configDestinations,
+          source: "postback",
+          project: lease.project,
+        },
         at,
       );
       const { invoice, deliveryIds } = await recordConfirmed(env.DB, plan, lease.leaseToken, at);

@@ -47,8 +47,11 @@ const EN: Texts = {
   "destination.gone": (d) =>
     `${clip(d.destination)} answered 410 Gone for invoice ${clip(d.invoice_id)}: deliveries of that event to it stopped.`,
   "destination.failing": (d, l) =>
-    `${clip(d.destination)} failed ${formatNumber(l, d.consecutive_failures)} deliveries in a row (last error: ${clip(d.last_error)}). Retries continue.`,
-  "destination.recovered": (d) => `${clip(d.destination)} accepts deliveries again.`,
+    `${clip(d.destination)} failed ${formatNumber(l, d.consecutive_failures)} deliveries in a row (last error: ${clip(d.last_error)}): its circuit is open, deliveries wait (no retries used) and one probe checks it.`,
+  "destination.recovered": (d, l) =>
+    `${clip(d.destination)} accepts deliveries again after ${formatNumber(l, minutes(d.open_seconds))} minutes; waiting deliveries released: ${formatNumber(l, d.released)}.`,
+  "destination.disabled": (d) =>
+    `${clip(d.destination)} was unreachable for DISABLE_AFTER_HOURS: it is disabled, and its deliveries are held until an operator resumes it.`,
   "confirmation.unauthorized": () =>
     "CryptoCloud's API refused CRYPTOCLOUD_API_KEY (401): payments wait for confirmation until the key is fixed.",
   "reconciliation.recovered": (d) => `Reconciliation recorded paid invoice(s) whose postback never arrived: ${ids(d.invoice_ids)}.`,
@@ -68,8 +71,11 @@ const RU: Texts = {
   "destination.gone": (d) =>
     `${clip(d.destination)} ответил 410 Gone на счёт ${clip(d.invoice_id)}: доставка этого события туда прекращена.`,
   "destination.failing": (d, l) =>
-    `${clip(d.destination)}: неудачных доставок подряд: ${formatNumber(l, d.consecutive_failures)} (последняя ошибка: ${clip(d.last_error)}). Повторы продолжаются.`,
-  "destination.recovered": (d) => `${clip(d.destination)} снова принимает доставки.`,
+    `${clip(d.destination)}: неудачных доставок подряд: ${formatNumber(l, d.consecutive_failures)} (последняя ошибка: ${clip(d.last_error)}). Цепь разомкнута: доставки ждут (повторы не расходуются), доступность проверяет одна пробная доставка.`,
+  "destination.recovered": (d, l) =>
+    `${clip(d.destination)} снова принимает доставки (недоступен был, мин.: ${formatNumber(l, minutes(d.open_seconds))}); отправлено ждавших доставок: ${formatNumber(l, d.released)}.`,
+  "destination.disabled": (d) =>
+    `${clip(d.destination)} был недоступен дольше DISABLE_AFTER_HOURS: получатель отключён, его доставки ждут, пока оператор его не возобновит.`,
   "confirmation.unauthorized": () =>
     "API CryptoCloud отклонил CRYPTOCLOUD_API_KEY (401): оплаты ждут подтверждения, пока ключ не исправлен.",
   "reconciliation.recovered": (d) => `Сверка записала оплаченные счета, уведомление о которых не пришло: ${ids(d.invoice_ids)}.`,

@@ -7,6 +7,7 @@ export type AlertKind =
   | "destination.gone"
   | "destination.failing"
   | "destination.recovered"
+  | "destination.disabled"
   | "confirmation.unauthorized"
   | "reconciliation.recovered"
   | "reconciliation.failed"
@@ -17,8 +18,6 @@ export type AlertKind =
 
 export type AlertFormat = "slack" | "discord" | "telegram" | "generic";
 
-/** Consecutive failed attempts to one destination that make it `failing`. */
-export const FAILING_AFTER = 5;
 /** Failed reconciliation runs in a row that alert. */
 export const RECONCILE_FAILURES_ALERT = 3;
 /** A pending delivery older than this is a stale backlog. */

@@ -20,6 +20,7 @@ export type AppError =
   | { code: "job_running"; job: string }
   | { code: "project_conflict"; project: string } // the invoice is recorded under another project
   | { code: "export_too_large"; rows: number; limit: number } // narrow from/to (or add status=)
+  | { code: "conflict"; field: string; reason: string } // the request is valid but clashes with what exists
   | { code: "upstream_failed"; reason: string }
   | { code: "rate_limited" }
   | { code: "store_unavailable"; reason: string }

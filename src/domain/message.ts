@@ -2,16 +2,17 @@ import { err, ok, type Result } from "./result";
 
 /**
  * The one queue message type. It is only a pointer (the row is in D1): a delivery to attempt, an
- * invoice to confirm with CryptoCloud's API, or an alert to send. `v` lets a later version change
+ * invoice to confirm with CryptoCloud's API, an alert to send, or a destination's circuit probe. `v` lets a later version change
  * the shape while old messages are still in flight.
  */
 export type QueueMessage =
   | { v: 1; kind: "delivery"; id: string }
   | { v: 1; kind: "confirmation"; id: string } // the invoice id
-  | { v: 1; kind: "alert"; id: string };
+  | { v: 1; kind: "alert"; id: string }
+  | { v: 1; kind: "probe"; id: string }; // a destination whose open circuit probes at its next probe time
 
 export type MessageKind = QueueMessage["kind"];
-const KINDS: readonly MessageKind[] = ["delivery", "confirmation", "alert"];
+const KINDS: readonly MessageKind[] = ["delivery", "confirmation", "alert", "probe"];
 const ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 export const queueMessage = (kind: MessageKind, id: string): QueueMessage => ({ v: 1, kind, id });

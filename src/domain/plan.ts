@@ -5,6 +5,9 @@ import { fromBool } from "./invoice";
 import type { Postback } from "./postback";
 import { type InvoiceStatus, type PaidStatus, STATUS_RANK } from "./status";
 
+/** FORWARD_URL's destinations (id derived from the URL), or null to leave the stored ones as they are. */
+export type ConfigDestinations = readonly { id: string; url: string }[] | null;
+
 /** The invoice state a write asserts. */
 interface InvoiceFields<S extends InvoiceStatus> {
   invoiceId: string;
@@ -23,14 +26,15 @@ export interface LedgerEntry extends InvoiceFields<InvoiceStatus> {
   notForwarded: string | null; // why the event goes nowhere (e.g. "test_mode"), or null
   receipt: { contentType: string; apiVersion: 1 | 2; assertedStatus: string; requestId: string };
   event: InvoiceEvent | null; // null while the invoice waits for confirmation
-  destinations: string[]; // one delivery per destination, created with a new event
+  forward: boolean; // a new event gets one delivery per stored destination whose filter matches
+  configDestinations: ConfigDestinations; // FORWARD_URL's destinations, kept in D1 by the same batch
   confirm: boolean; // arm a confirmation with CryptoCloud's API
 }
 
 export interface PlanOptions {
   confirmWithApi: boolean; // CRYPTOCLOUD_API_KEY is set: hold the invoice until the API agrees
   rejectTestMode: boolean;
-  destinations: readonly string[];
+  configDestinations: ConfigDestinations;
   contentType: string;
   requestId: string;
   project: string; // the project whose SECRET KEY verified the token
@@ -76,7 +80,8 @@ export function planPostback(postback: Postback, options: PlanOptions, now: Date
       requestId: options.requestId,
     },
     event,
-    destinations: event && !notForwarded ? [...options.destinations] : [],
+    forward: event !== null && !notForwarded,
+    configDestinations: options.configDestinations,
     confirm: held,
   };
 }
@@ -86,7 +91,8 @@ export interface ConfirmedPlan extends InvoiceFields<PaidStatus> {
   detailJson: string;
   notForwarded: string | null;
   event: InvoiceEvent;
-  destinations: string[];
+  forward: boolean;
+  configDestinations: ConfigDestinations;
 }
 
 /** Why an event is not forwarded to the configured destinations, or null when it is. */
@@ -101,7 +107,7 @@ export function planConfirmed(
   invoiceId: string,
   api: PaidInvoice & { mismatches?: string[] },
   asserted: PostbackAssertion | null,
-  options: { rejectTestMode: boolean; destinations: readonly string[]; source: "postback" | "reconciliation"; project: string },
+  options: { rejectTestMode: boolean; configDestinations: ConfigDestinations; source: "postback" | "reconciliation"; project: string },
   now: Date,
 ): ConfirmedPlan {
   const event = buildEvent(
@@ -142,7 +148,8 @@ export function planConfirmed(
     detailJson: JSON.stringify(detail),
     notForwarded,
     event,
-    destinations: notForwarded ? [] : [...options.destinations],
+    forward: !notForwarded,
+    configDestinations: options.configDestinations,
   };
 }
 

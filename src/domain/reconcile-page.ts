@@ -1,5 +1,5 @@
 import type { ApiInvoice } from "./api-invoice";
-import { type ConfirmedPlan, planConfirmed } from "./plan";
+import { type ConfigDestinations, type ConfirmedPlan, planConfirmed } from "./plan";
 import type { Project } from "./projects";
 import { afterPage, classifyItem, type ListCursor, singleProject } from "./reconcile";
 import type { Result } from "./result";
@@ -24,7 +24,7 @@ export type PageRefusal = { kind: "multiple_projects"; ids: string[] };
 
 export interface PagePlanOptions {
   rejectTestMode: boolean;
-  destinations: readonly string[];
+  configDestinations: ConfigDestinations;
 }
 
 /**

@@ -33,9 +33,10 @@ export function parseRetryAfter(value: string | null, now: Date): number | null 
 export const jitter = (delay: number, random: number): number => Math.max(0, Math.round(delay * (0.9 + 0.2 * random)));
 
 /**
- * Decides after attempt number `attempt` (1-based). 2xx delivers, 410 disables this destination
- * for this event, anything else retries on the schedule until it runs out. Retry-After wins over
- * the schedule, up to the queue's maximum delay.
+ * Decides after attempt number `attempt` (1-based, counting only attempts that use the schedule). 2xx
+ * delivers, 410 stops this delivery, anything else retries on the schedule until it runs out.
+ * Retry-After may lengthen the schedule's own step (up to the queue's maximum delay), never shorten it:
+ * a `Retry-After: 0` must not burn every retry in a second.
  */
 export function decide(outcome: AttemptOutcome, attempt: number, delays: readonly number[], now: Date, random: number): Decision {
   const cls = errorClass(outcome);
@@ -44,6 +45,11 @@ export function decide(outcome: AttemptOutcome, attempt: number, delays: readonl
   const scheduled = delays[attempt - 1];
   if (scheduled === undefined) return { next: "exhausted", errorClass: cls };
   const retryAfter = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, now) : null;
-  const delaySeconds = retryAfter !== null ? Math.min(retryAfter, QUEUE_MAX_DELAY_SECONDS) : jitter(scheduled, random);
+  const step = jitter(scheduled, random);
+  const delaySeconds = retryAfter !== null ? Math.max(step, retryAfter) : step;
   return { next: "retry", delaySeconds: Math.min(delaySeconds, QUEUE_MAX_DELAY_SECONDS), errorClass: cls };
 }
+
+/** Whether an attempt says the destination is up: any answer but 5xx and 429 (a 4xx is this event's problem). */
+export const reachOf = (outcome: AttemptOutcome): "reachable" | "unreachable" =>
+  outcome.kind === "response" && outcome.status < 500 && outcome.status !== 429 ? "reachable" : "unreachable";

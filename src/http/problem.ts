@@ -72,6 +72,8 @@ export function toProblem(error: AppError): Problem {
         title: "Not enabled",
         detail: `${error.feature} needs ${error.variable}, which is not set or not usable. See GET /health and the README's Configuration section.`,
       };
+    case "conflict":
+      return { status: 409, title: "Conflict", detail: `The field "${error.field}" conflicts: ${error.reason}.` };
     case "job_running":
       return {
         status: 409,

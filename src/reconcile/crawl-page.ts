@@ -51,7 +51,7 @@ export async function crawlPage(env: Env, config: Config, lease: JobLease, run: 
         : { code: "api_error", detail: `CryptoCloud's merchant/list failed: ${page.error.reason}` };
     return stop(env, lease, run, failure, now);
   }
-  const options = { rejectTestMode: config.rejectTestMode, destinations: config.forward.urls };
+  const options = { rejectTestMode: config.rejectTestMode, configDestinations: config.forward.configDestinations };
   const decided = reconcilePage(cursor, page.value, run.seen, project, options, now);
   if (!decided.ok) {
     // The ids came from the API's reply: only well-formed ones go into the detail (/stats, logs), never into /health.

@@ -1,21 +1,21 @@
 import { Hono } from "hono/tiny";
+import { DELIVERY_STATES, REDELIVERABLE_STATES } from "../domain/delivery-state";
 import { fail } from "../domain/errors";
 import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, required, sinceParam, textParam } from "../http/query";
 import { auditStatement } from "../store/audit";
-import { type DeliveryState, getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
+import { getDelivery, listDeliveries, redeliverByState } from "../store/deliveries";
+import { anyDestination, syncConfigStatements } from "../store/destinations";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
 
 export const deliveries = new Hono<AppEnv>();
 deliveries.use("*", requireApiToken);
 
-const STATES: readonly DeliveryState[] = ["pending", "delivered", "failed", "exhausted"];
-
 deliveries.get("/", async (c) => {
   const q = queryOf(c.req.url, ["state", "limit", "cursor", "project"]);
   const { rows, next } = await listDeliveries(c.env.DB, {
-    state: enumParam(q.state, "state", STATES),
+    state: enumParam(q.state, "state", DELIVERY_STATES),
     limit: limitParam(q.limit),
     cursor: cursorParam(q.cursor),
     project: textParam(q.project, "project"),
@@ -30,16 +30,19 @@ deliveries.get("/:delivery_id", async (c) => {
 });
 
 /**
- * Bulk replay after an outage: `state` exhausted (default) or failed, that reached it `since`. At most
- * BULK_REDELIVER_MAX a call, oldest first; `more: true` says to call again.
+ * Bulk replay after an outage: `state` exhausted (default), failed or canceled, that reached it `since`,
+ * to destinations that exist now (the rest become `canceled`, counted). At most BULK_REDELIVER_MAX a
+ * call, oldest first; `more: true` says to call again.
  */
 deliveries.post("/redeliver", async (c) => {
   const q = queryOf(c.req.url, ["state", "since"]);
   const config = c.get("config");
-  const state = enumParam(q.state, "state", ["exhausted", "failed"] as const) ?? "exhausted";
+  const state = enumParam(q.state, "state", REDELIVERABLE_STATES) ?? "exhausted";
   const since = required(sinceParam(q.since), "since");
-  if (config.forward.urls.length === 0) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const now = new Date();
+  const sync = syncConfigStatements(c.env.DB, config.forward.configDestinations, now.toISOString(), true);
+  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations)))
+    return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const audit = auditStatement(
     c.env.DB,
     { actor: c.get("actor"), action: "deliveries.redeliver", target: null, requestId: c.get("requestId"), summary: { state, since } },
@@ -47,7 +50,15 @@ deliveries.post("/redeliver", async (c) => {
     undefined,
     "count",
   );
-  const { ids, more } = await redeliverByState(c.env.DB, state, since, config.rejectTestMode, now, audit);
+  const { ids, canceled, more } = await redeliverByState(
+    c.env.DB,
+    state,
+    since,
+    config.rejectTestMode,
+    now,
+    audit,
+    config.forward.configDestinations,
+  );
   await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
-  return c.json({ state, since, count: ids.length, more }, 202);
+  return c.json({ state, since, count: ids.length, canceled, more }, 202);
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono/tiny";
 import { isSchemaMissing } from "../domain/errors";
 import { passIsStale, STALE_INTERVALS } from "../domain/reconcile-due";
 import type { AppEnv } from "../http/context";
+import { unhealthyDestinations } from "../store/destinations";
 import { listHealthProblems } from "../store/health";
 import { reconcileStates } from "../store/reconcile-state";
 import { heldInvoices } from "../store/stats";
@@ -25,11 +26,23 @@ health.get("/", async (c) => {
   const now = new Date();
   let storage = "ok";
   try {
-    const [problems, held, states] = await Promise.all([
+    const [problems, held, states, stuck] = await Promise.all([
       listHealthProblems(c.env.DB),
       withKey.length ? heldInvoices(c.env.DB, new Date(now.getTime() - HELD_AFTER_MS)) : null,
       withKey.length && interval > 0 ? reconcileStates(c.env.DB) : null,
+      unhealthyDestinations(c.env.DB),
     ]);
+    // Destinations by id only (a URL may carry a token): disabled stops delivery, an open circuit holds it.
+    for (const d of stuck) {
+      if (d.state === "disabled")
+        errors.push(
+          `destination ${d.id} is disabled (unreachable for DISABLE_AFTER_HOURS): its deliveries wait for POST /destinations/${d.id}/resume`,
+        );
+      else
+        warnings.push(
+          `destination ${d.id} is not reachable (circuit ${d.circuit_state} since ${d.opened_at}): its deliveries wait and one probe checks it`,
+        );
+    }
     for (const p of problems) errors.push(p.message);
     // Slugs come from the configuration, never from the API's replies: /health names problems, not data.
     for (const p of withKey)

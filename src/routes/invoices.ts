@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/context";
 import { cursorParam, enumParam, limitParam, queryOf, sinceParam, textParam } from "../http/query";
 import { auditStatement } from "../store/audit";
 import { deliveriesOfInvoice, redeliverInvoice } from "../store/deliveries";
+import { anyDestination, syncConfigStatements } from "../store/destinations";
 import { getInvoice, listInvoices, receiptsOf } from "../store/invoices";
 import { enqueueDeliveries } from "../store/outbox";
 import { requireApiToken } from "./auth";
@@ -66,14 +67,16 @@ invoices.post("/:invoice_id/redeliver", async (c) => {
   noQuery(c.req.url);
   const config = c.get("config");
   const { invoice_id } = await knownInvoice(c.env.DB, c.req.param("invoice_id"));
-  if (config.forward.urls.length === 0) return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const now = new Date();
+  const sync = syncConfigStatements(c.env.DB, config.forward.configDestinations, now.toISOString(), true);
+  if (!(await anyDestination(c.env.DB, sync, config.forward.configDestinations)))
+    return fail({ code: "not_enabled", variable: "FORWARD_URL", feature: "Redelivery" });
   const audit = auditStatement(
     c.env.DB,
     { actor: c.get("actor"), action: "invoice.redeliver", target: invoice_id, requestId: c.get("requestId"), summary: {} },
     now,
   );
-  const ids = await redeliverInvoice(c.env.DB, invoice_id, config.forward.urls, config.rejectTestMode, now, audit);
+  const ids = await redeliverInvoice(c.env.DB, invoice_id, [], config.forward.configDestinations, config.rejectTestMode, now, audit);
   await enqueueDeliveries(c.env.DELIVERIES, c.env.DB, ids, now);
   return c.json({ invoice_id, deliveries: ids }, 202);
 });

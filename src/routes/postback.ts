@@ -58,7 +58,12 @@ async function receive(c: Context<PostbackEnv>, slug: string | null): Promise<Re
   const now = new Date();
 
   const { fields, format } = await postbackFields(c.req.raw);
-  const options = { rejectTestMode: config.rejectTestMode, destinations: config.forward.urls, contentType: format, requestId };
+  const options = {
+    rejectTestMode: config.rejectTestMode,
+    configDestinations: config.forward.configDestinations,
+    contentType: format,
+    requestId,
+  };
   const candidates = (p: { projectHint: string | null }) => (only ? [only] : tryOrder(config.projects, p.projectHint));
   const accepted = await acceptPostback(fields, candidates, options, now);
   if (!accepted.ok) return fail(accepted.error);

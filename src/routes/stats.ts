@@ -2,6 +2,7 @@ import { Hono } from "hono/tiny";
 import type { AppEnv } from "../http/context";
 import { queryOf } from "../http/query";
 import { alertStats } from "../store/alerts";
+import { destinationCounts } from "../store/destinations";
 import { getJob, type JobRow } from "../store/jobs";
 import { reconcileStates } from "../store/reconcile-state";
 import { tableSizes } from "../store/retention";
@@ -20,7 +21,7 @@ stats.get("/", async (c) => {
   const now = new Date();
   const db = c.env.DB;
   const since = config.retentionDays > 0 ? new Date(now.getTime() - config.retentionDays * 86_400_000).toISOString() : "";
-  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, notForwarded, states] = await Promise.all([
+  const [counts, backlog, held, alerts, sizes, reconcileJob, retentionJob, notForwarded, states, perDestination] = await Promise.all([
     countsByState(db),
     pendingBacklog(db),
     heldInvoices(db, new Date(now.getTime() - HELD_AFTER_MS)),
@@ -30,6 +31,7 @@ stats.get("/", async (c) => {
     getJob(db, "retention"),
     recordedNotForwarded(db, config.rejectTestMode, since),
     reconcileStates(db),
+    destinationCounts(db),
   ]);
   const withKey = config.projects.filter((p) => p.apiKey !== null);
   const interval = config.reconcile.intervalMinutes;
@@ -74,6 +76,7 @@ stats.get("/", async (c) => {
         }),
       ),
     },
+    destinations: perDestination,
     alerts: { destinations: config.alerts.urls.length, ...alerts },
     tables: sizes.rows,
     database_bytes: sizes.database_bytes,

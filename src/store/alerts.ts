@@ -1,5 +1,5 @@
 import type { AlertKind } from "../domain/alert";
-import { leaseStatement } from "./outbox";
+import { leaseStatement } from "./lease";
 
 export interface SignalRow {
   id: number;

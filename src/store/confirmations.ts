@@ -3,8 +3,8 @@ import type { InvoiceRow } from "../domain/invoice";
 import type { ConfirmedPlan } from "../domain/plan";
 import { DEFAULT_PROJECT } from "../domain/projects";
 import { clearHealthProblem } from "./health";
+import { leaseStatement } from "./lease";
 import { createdDeliveryIds, eventStatements } from "./ledger";
-import { leaseStatement } from "./outbox";
 
 export interface LeasedConfirmation {
   attempt: number;
@@ -85,11 +85,11 @@ export async function recordConfirmed(
       ),
     db.prepare(FINISH).bind(plan.invoiceId, "done", null, at, leaseToken),
     clearHealthProblem(db, apiUnauthorized(plan.project).code),
-    ...eventStatements(db, plan.invoiceId, plan.event, plan.destinations, at),
+    ...eventStatements(db, plan.invoiceId, plan.event, plan, at),
   ];
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = (results[0]?.results[0] as InvoiceRow | undefined) ?? null;
-  return { invoice, deliveryIds: createdDeliveryIds(results, plan.destinations.length) };
+  return { invoice, deliveryIds: createdDeliveryIds(results, plan.forward) };
 }
 
 /** The API says the invoice is not paid (created, canceled, unknown): it is never recorded as paid. */

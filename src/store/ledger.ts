@@ -1,6 +1,7 @@
 import type { InvoiceEvent } from "../domain/event";
 import type { InvoiceRow } from "../domain/invoice";
-import type { LedgerEntry } from "../domain/plan";
+import type { ConfigDestinations, LedgerEntry } from "../domain/plan";
+import { configJson, configuredHere, FILTER_MATCHES, syncConfigStatements } from "./destinations";
 
 export interface LedgerResult {
   invoice: InvoiceRow;
@@ -50,26 +51,32 @@ INSERT INTO confirmations (invoice_id, state, next_attempt_at, updated_at) VALUE
 ON CONFLICT (invoice_id) DO UPDATE SET state = 'pending', attempt_count = 0, next_attempt_at = ?2,
   last_error = NULL, lease_token = NULL, rechecks = 0, updated_at = ?2`;
 
-const insertDelivery = (also = "") => `
-INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
-SELECT ?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?5, ?5 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?2)${also}
-ON CONFLICT (event_id, destination) DO NOTHING
+// One delivery per stored destination whose filter matches the invoice now, in the same statement (no
+// extra round trip on the hot path). Paused and disabled destinations get theirs too: they are held.
+const insertDeliveries = (also = "") => `
+INSERT INTO deliveries (id, event_id, invoice_id, destination, destination_id, state, next_attempt_at, pending_since, created_at, updated_at)
+SELECT 'dlv_' || lower(hex(randomblob(16))), ?1, ?2, ds.url, ds.id, 'pending', ?3, ?3, ?3, ?3
+FROM destinations ds JOIN invoices i ON i.invoice_id = ?2
+WHERE ds.removed_at IS NULL AND ${configuredHere("?4")} AND EXISTS (SELECT 1 FROM events WHERE id = ?1) AND ${FILTER_MATCHES}${also}
+ORDER BY ds.created_at, ds.id
+ON CONFLICT DO NOTHING
 RETURNING id`;
 
 // With `onlyIfWrittenNow`, both also require that this batch wrote the invoice (its updated_at is this
 // batch's instant): reconciliation's upsert may have written nothing, and then nothing follows.
 const INSERT_EVENT = [insertEvent(), insertEvent(" AND (SELECT updated_at FROM invoices WHERE invoice_id = ?2) = ?5")] as const;
-const INSERT_DELIVERY = [insertDelivery(), insertDelivery(" AND (SELECT updated_at FROM invoices WHERE invoice_id = ?3) = ?5")] as const;
+const INSERT_DELIVERIES = [insertDeliveries(), insertDeliveries(" AND i.updated_at = ?3")] as const;
 
 /**
- * The event for `status` (only if the invoice has that status now) and one delivery per destination
- * (only if the event exists): shared by the postback, confirmation and reconciliation batches.
+ * The event for `status` (only if the invoice has that status now) and, when it is forwarded, one
+ * delivery per matching destination (only if the event exists), after bringing FORWARD_URL's
+ * destinations up to date: shared by the postback, confirmation and reconciliation batches.
  */
 export function eventStatements(
   db: D1Database,
   invoiceId: string,
   event: InvoiceEvent,
-  destinations: readonly string[],
+  targets: { forward: boolean; configDestinations: ConfigDestinations },
   at: string,
   onlyIfWrittenNow = false,
 ): D1PreparedStatement[] {
@@ -77,13 +84,18 @@ export function eventStatements(
   const which = onlyIfWrittenNow ? 1 : 0;
   return [
     db.prepare(INSERT_EVENT[which]).bind(event.id, invoiceId, event.type, event.payload, at, status),
-    ...destinations.map((d) => db.prepare(INSERT_DELIVERY[which]).bind(newDeliveryId(), event.id, invoiceId, d, at)),
+    ...(targets.forward
+      ? [
+          ...syncConfigStatements(db, targets.configDestinations, at),
+          db.prepare(INSERT_DELIVERIES[which]).bind(event.id, invoiceId, at, configJson(targets.configDestinations)),
+        ]
+      : []),
   ];
 }
 
-/** The ids of the deliveries that eventStatements created: its last `count` results. */
-export const createdDeliveryIds = (results: D1Result<Record<string, unknown>>[], count: number): string[] =>
-  count === 0 ? [] : results.slice(-count).flatMap((r) => r.results.map((row) => String(row.id)));
+/** The ids of the deliveries that eventStatements created: its last result, when it forwarded. */
+export const createdDeliveryIds = (results: D1Result<Record<string, unknown>>[], forwarded: boolean): string[] =>
+  forwarded ? (results[results.length - 1]?.results ?? []).map((row) => String(row.id)) : [];
 
 /** The trigger's message: the invoice is another project's. */
 export const PROJECT_CONFLICT = "project_conflict";
@@ -133,13 +145,11 @@ async function writePostback(db: D1Database, entry: LedgerEntry, now: Date): Pro
   ];
   if (entry.confirm) statements.push(db.prepare(ARM_CONFIRMATION).bind(entry.invoiceId, at));
   const eventIndex = statements.length;
-  if (entry.event) statements.push(...eventStatements(db, entry.invoiceId, entry.event, entry.destinations, at));
+  if (entry.event) statements.push(...eventStatements(db, entry.invoiceId, entry.event, entry, at));
   const results = await db.batch<Record<string, unknown>>(statements);
   const invoice = results[0]?.results[0] as InvoiceRow | undefined;
   if (!invoice) throw new Error("invoice upsert returned no row");
-  const deliveryIds = createdDeliveryIds(results, entry.event ? entry.destinations.length : 0);
+  const deliveryIds = createdDeliveryIds(results, entry.event !== null && entry.forward);
   const eventCreated = entry.event !== null && (results[eventIndex]?.meta.changes ?? 0) > 0;
   return { invoice, deliveryIds, changed: invoice.postback_count === 1 || eventCreated };
 }
-
-export const newDeliveryId = (): string => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;

@@ -67,8 +67,8 @@ export async function recordRecovered(
         ),
       db.prepare(CLOSE_CONFIRMATION).bind(p.invoiceId, at),
     );
-    const events = eventStatements(db, p.invoiceId, p.event, p.destinations, at, true);
-    for (let i = 1; i < events.length; i++) deliveries.push(statements.length + i);
+    const events = eventStatements(db, p.invoiceId, p.event, p, at, true);
+    if (p.forward) deliveries.push(statements.length + events.length - 1); // its deliveries' RETURNING
     statements.push(...events);
   }
   if (plans.length > 0) statements.push(db.prepare(SIGNAL).bind(JSON.stringify(plans.map((p) => p.invoiceId)), at, project));

@@ -31,6 +31,9 @@ beforeAll(async () => {
       FORWARD_URL: `${healthy.url}/hook,${flaky.url}/hook`,
       FORWARD_ALLOW_PRIVATE: "true",
       FORWARD_RETRY_DELAYS: "1,1,1",
+      // Every event fails twice at the flaky receiver: this file tests per-event retries, so its circuit
+      // must not open (the breaker has its own tests: test/integration/delivery/circuit.integration.test.ts).
+      CIRCUIT_FAILURES: "1000",
     },
   });
 });

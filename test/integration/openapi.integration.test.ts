@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
+import { configDestinationId } from "../../src/domain/destination-id";
 import { openapi } from "../../src/openapi";
 import { hook, paidInvoiceFor, runConsumer } from "../support/delivery";
 import { validate } from "../support/schema";
@@ -65,6 +66,12 @@ describe("the OpenAPI document", () => {
       [api("/audit?limit=3"), "/audit", "get"],
       [api("/session"), "/session", "get"],
       [api("/deliveries/redeliver?since=2026-01-01T00:00:00Z", { method: "POST" }, READ_TOKEN), "/deliveries/redeliver", "post"],
+      [api("/destinations"), "/destinations", "get"],
+      [api(`/destinations/${configDestinationId(receiver)}`), "/destinations/{id}", "get"],
+      [api(`/destinations/${configDestinationId(receiver)}/pause`, { method: "POST" }), "/destinations/{id}/pause", "post"],
+      [api(`/destinations/${configDestinationId(receiver)}/resume`, { method: "POST" }), "/destinations/{id}/resume", "post"],
+      [api(`/destinations/${configDestinationId(receiver)}/test`, { method: "POST" }), "/destinations/{id}/test", "post"],
+      [api(`/destinations/${configDestinationId(receiver)}`, { method: "DELETE" }), "/destinations/{id}", "delete"],
     ];
     for (const [req, path, method] of cases) {
       expect(await conforms(await call(req, o), path, method), `${method} ${path}`).toEqual([]);
@@ -72,6 +79,18 @@ describe("the OpenAPI document", () => {
     expect(await conforms(await call(api("/stats"), { CRYPTOCLOUD_API_KEY: "k" }), "/stats", "get")).toEqual([]);
     const digest = await call(api("/alerts/digest", { method: "POST" }), { ALERT_URL: hook(uniqueKey()) });
     expect(await conforms(digest, "/alerts/digest", "post")).toEqual([]);
+    const created = await call(api("/destinations", { method: "POST", body: JSON.stringify({ url: hook(uniqueKey()) }) }), o);
+    const { destination } = (await created.clone().json()) as { destination: { id: string } };
+    const dst = `/destinations/${destination.id}`;
+    const more: [Request, keyof typeof openapi.paths, string][] = [
+      [api(dst, { method: "PATCH", body: JSON.stringify({ description: "x" }) }), "/destinations/{id}", "patch"],
+      [api(`${dst}/rotate-secret`, { method: "POST" }), "/destinations/{id}/rotate-secret", "post"],
+      [api(`${dst}/secret`), "/destinations/{id}/secret", "get"],
+      [api(dst, { method: "DELETE" }), "/destinations/{id}", "delete"],
+      [api("/destinations", { method: "POST", body: JSON.stringify({ url: "ftp://x" }) }), "/destinations", "post"],
+    ];
+    expect(await conforms(created, "/destinations", "post")).toEqual([]);
+    for (const [req, path, method] of more) expect(await conforms(await call(req, o), path, method), `${method} ${path}`).toEqual([]);
   });
   it("has a checker that can fail: an undocumented field, a wrong type, a missing field", async () => {
     const res = await call(api("/invoices?limit=1"));

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { ALERT_RETRY_DELAYS } from "../../../src/alerts/send";
+import { configDestinationId } from "../../../src/domain/destination-id";
 import { queueMessage } from "../../../src/domain/message";
 import { API_KEY, apiInvoice, fakeAccount, fakeApi } from "../../support/cryptocloud";
 import { hook, paidInvoiceFor, runConfirmation, runConsumer, runQueue } from "../../support/delivery";
@@ -41,15 +42,15 @@ async function alertsAt(key: string, kind?: string): Promise<Generic[]> {
 const NO_WAIT = { FORWARD_RETRY_DELAYS: "0" };
 
 describe("alerts, in the generic format (signed like events)", () => {
-  it("delivery.exhausted: a delivery used its last retry", async () => {
+  it("delivery.exhausted: a delivery used its last retry (the backend refused this event)", async () => {
     const sink = alertSink();
-    const target = hook(uniqueKey(), "status=503");
+    const target = hook(uniqueKey(), "status=400");
     const { invoiceId, deliveryIds } = await paidInvoiceFor([target], NO_WAIT, { order_id: "ORD-EXH" });
     await runConsumer(deliveryIds, NO_WAIT);
     await runConsumer(deliveryIds, NO_WAIT);
     await flushAlerts(sink.overrides);
     const [alert] = await alertsAt(sink.key, "delivery.exhausted");
-    expect(alert?.data).toMatchObject({ invoice_id: invoiceId, order_id: "ORD-EXH", destination: target, last_error: "http_5xx" });
+    expect(alert?.data).toMatchObject({ invoice_id: invoiceId, order_id: "ORD-EXH", destination: target, last_error: "http_4xx" });
     expect(alert?.data.summary).toContain(invoiceId);
   });
 
@@ -82,25 +83,31 @@ describe("alerts, in the generic format (signed like events)", () => {
     expect((await alertsAt(sink.key, "destination.gone"))[0]?.data).toMatchObject({ destination: target });
   });
 
-  it("destination.failing after 5 failed attempts in a row, destination.recovered when it next accepts one", async () => {
+  it("destination.failing when a circuit opens (CIRCUIT_FAILURES in a row), destination.recovered when a probe closes it", async () => {
     const sink = alertSink();
     const target = hook(uniqueKey(), "fail_first=5");
+    const o = { FORWARD_RETRY_DELAYS: "30", CIRCUIT_FAILURES: "5" };
     const invoices = [];
-    for (let i = 0; i < 5; i++) invoices.push(await paidInvoiceFor([target], { FORWARD_RETRY_DELAYS: "30" }));
+    for (let i = 0; i < 5; i++) invoices.push(await paidInvoiceFor([target], o));
     for (const [i, inv] of invoices.entries()) {
-      await runConsumer(inv.deliveryIds, { FORWARD_RETRY_DELAYS: "30" });
+      await runConsumer(inv.deliveryIds, o);
       if (i === 3) {
-        await flushAlerts(sink.overrides);
+        await flushAlerts({ ...sink.overrides, FORWARD_URL: target });
         expect(await alertsAt(sink.key, "destination.failing")).toEqual([]); // four is not yet failing
       }
     }
-    await flushAlerts(sink.overrides);
+    await flushAlerts({ ...sink.overrides, FORWARD_URL: target });
     expect((await alertsAt(sink.key, "destination.failing"))[0]?.data).toMatchObject({ destination: target, consecutive_failures: 5 });
 
-    const again = await paidInvoiceFor([target]);
-    await runConsumer(again.deliveryIds);
-    await flushAlerts(sink.overrides);
-    expect((await alertsAt(sink.key, "destination.recovered"))[0]?.data).toMatchObject({ destination: target });
+    const again = await paidInvoiceFor([target], o);
+    await runConsumer(again.deliveryIds, o); // held: the circuit is open
+    const id = configDestinationId(target);
+    await env.DB.prepare("UPDATE destinations SET next_probe_at = ?2 WHERE id = ?1")
+      .bind(id, new Date(Date.now() - 1000).toISOString())
+      .run();
+    await runQueue([queueMessage("probe", id)], o);
+    await flushAlerts({ ...sink.overrides, FORWARD_URL: target });
+    expect((await alertsAt(sink.key, "destination.recovered"))[0]?.data).toMatchObject({ destination: target, released: 0 });
     expect(await alertsAt(sink.key, "destination.failing")).toHaveLength(1);
   });
 

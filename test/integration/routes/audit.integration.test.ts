@@ -30,7 +30,7 @@ describe("the audit log of operator actions", () => {
   });
 
   it("records a bulk redeliver with how many deliveries it moved", async () => {
-    const url = hook(uniqueKey(), "status=500");
+    const url = hook(uniqueKey(), "status=400");
     const since = new Date().toISOString();
     const o = { FORWARD_RETRY_DELAYS: "0" };
     const { deliveryIds } = await paidInvoiceFor([url], o);

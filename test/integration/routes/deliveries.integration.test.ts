@@ -71,15 +71,16 @@ describe("GET /deliveries and POST /deliveries/redeliver", () => {
   it("replays every exhausted delivery since a time, and answers 202 with the count", async () => {
     const since = new Date().toISOString();
     const o = { FORWARD_RETRY_DELAYS: "0" };
-    const a = await paidInvoiceFor([hook(uniqueKey(), "fail_first=2")], o);
-    const b = await paidInvoiceFor([hook(uniqueKey(), "fail_first=2")], o);
+    const target = hook(uniqueKey(), "status=400");
+    const a = await paidInvoiceFor([target], o);
+    const b = await paidInvoiceFor([target], o);
     for (const d of [...a.deliveryIds, ...b.deliveryIds]) {
       await runConsumer([d], o);
       await runConsumer([d], o);
     }
     expect(await deliveryRow(a.deliveryIds[0] ?? "")).toMatchObject({ state: "exhausted" });
     const res = await call(api(`/deliveries/redeliver?state=exhausted&since=${encodeURIComponent(since)}`, { method: "POST" }), {
-      FORWARD_URL: hook(uniqueKey()),
+      FORWARD_URL: target,
     });
     expect(res.status).toBe(202);
     expect(((await res.json()) as { count: number }).count).toBeGreaterThanOrEqual(2);
@@ -91,18 +92,23 @@ describe("GET /deliveries and POST /deliveries/redeliver", () => {
   });
 
   it("moves at most 500 deliveries a call and says when there are more, so a large outage is paged through", async () => {
-    const { invoiceId } = await paidInvoiceFor([hook(uniqueKey())]);
-    const [event] = await rows<{ id: string }>("SELECT id FROM events WHERE invoice_id = ?", invoiceId);
+    const target = hook(uniqueKey());
+    const { invoiceId } = await paidInvoiceFor([target]);
+    const [dest] = await rows<{ id: string }>("SELECT destination_id AS id FROM deliveries WHERE invoice_id = ?", invoiceId);
     const at = "2099-01-01T00:00:00.000Z";
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)
-       INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, created_at, updated_at)
-       SELECT 'dlv_bulk_' || i, ?1, ?2, 'https://d' || i || '.example/h', 'exhausted', ?3, ?3, ?3 FROM n`,
-    )
-      .bind(event?.id, invoiceId, at)
-      .run();
+    // 501 events of one invoice (one delivery each to the same destination), exhausted.
+    await env.DB.batch([
+      env.DB.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)
+         INSERT INTO events (id, invoice_id, type, payload, created_at) SELECT 'evt_bulk_' || ?1 || '_' || i, ?1, 'invoice.bulk' || i, '{}', ?2 FROM n`,
+      ).bind(invoiceId, at),
+      env.DB.prepare(
+        `INSERT INTO deliveries (id, event_id, invoice_id, destination, destination_id, state, next_attempt_at, created_at, updated_at)
+         SELECT 'dlv_bulk_' || substr(e.id, 10), e.id, ?1, ?2, ?3, 'exhausted', ?4, ?4, ?4 FROM events e WHERE e.id LIKE 'evt_bulk_' || ?1 || '_%'`,
+      ).bind(invoiceId, target, dest?.id, at),
+    ]);
     const redeliver = () =>
-      call(api("/deliveries/redeliver?state=exhausted&since=2098-12-31T00:00:00Z", { method: "POST" }), { FORWARD_URL: hook(uniqueKey()) });
+      call(api("/deliveries/redeliver?state=exhausted&since=2098-12-31T00:00:00Z", { method: "POST" }), { FORWARD_URL: target });
     const first = await redeliver();
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ count: 500, more: true });
@@ -126,7 +132,7 @@ describe("GET /deliveries and POST /deliveries/redeliver", () => {
 
   it("keeps a test-mode invoice unforwarded under REJECT_TEST_MODE on single and bulk redeliver", async () => {
     const since = new Date().toISOString();
-    const target = hook(uniqueKey(), "status=500");
+    const target = hook(uniqueKey(), "status=400");
     const { invoiceId, deliveryIds } = await paidInvoiceFor(
       [target],
       { FORWARD_RETRY_DELAYS: "0" },

@@ -28,7 +28,7 @@ describe("the sweeper", () => {
     expect(stats.deliveries_enqueue_failed).toBeGreaterThanOrEqual(1);
 
     const watched = watchedQueue();
-    await runCron(new Date(), { DELIVERIES: watched.queue });
+    await runCron(new Date(), { DELIVERIES: watched.queue, FORWARD_URL: hook(key) });
     expect(watched.sent).toContain(id);
     expect((await deliveryRow(id))?.enqueue_failed_at).toBeNull();
 

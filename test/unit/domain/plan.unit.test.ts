@@ -17,7 +17,7 @@ const postback: Postback = {
 const options = {
   confirmWithApi: false,
   rejectTestMode: false,
-  destinations: ["https://a.example/h", "https://b.example/h"],
+  configDestinations: [{ id: "dst_cfg_a", url: "https://a.example/h" }],
   contentType: "form",
   requestId: "r1",
   project: "shop-a",
@@ -26,7 +26,14 @@ const options = {
 describe("planPostback", () => {
   it("records the postback's status and forwards its event to every destination", () => {
     const plan = planPostback(postback, options, NOW);
-    expect(plan).toMatchObject({ status: "paid", statusRank: 2, confirm: false, notForwarded: null, destinations: options.destinations });
+    expect(plan).toMatchObject({
+      status: "paid",
+      statusRank: 2,
+      confirm: false,
+      notForwarded: null,
+      forward: true,
+      configDestinations: options.configDestinations,
+    });
     expect(plan.event?.id).toBe("evt_DZLF4212_paid");
     expect(JSON.parse(plan.event?.payload ?? "{}")).toEqual({
       type: "invoice.paid",
@@ -48,12 +55,12 @@ describe("planPostback", () => {
 
   it("holds the invoice for confirmation: no event, nothing forwarded, a confirmation armed", () => {
     const plan = planPostback(postback, { ...options, confirmWithApi: true }, NOW);
-    expect(plan).toMatchObject({ status: "pending_confirmation", statusRank: 0, event: null, destinations: [], confirm: true });
+    expect(plan).toMatchObject({ status: "pending_confirmation", statusRank: 0, event: null, forward: false, confirm: true });
   });
 
   it("keeps a test invoice's event from every destination under REJECT_TEST_MODE, and says why", () => {
     const plan = planPostback({ ...postback, testMode: true }, { ...options, rejectTestMode: true }, NOW);
-    expect(plan).toMatchObject({ destinations: [], notForwarded: "test_mode", testMode: 1 });
+    expect(plan).toMatchObject({ forward: false, notForwarded: "test_mode", testMode: 1 });
     expect(plan.event).not.toBeNull();
   });
 });
@@ -76,10 +83,10 @@ describe("planConfirmed", () => {
       "X1",
       { ...paid, mismatches: ["amount_crypto"] },
       asserted,
-      { rejectTestMode: false, destinations: ["https://a/h"], source: "postback", project: "shop-a" },
+      { rejectTestMode: false, configDestinations: null, source: "postback", project: "shop-a" },
       NOW,
     );
-    expect(plan).toMatchObject({ status: "partial", amountCrypto: "40.5", destinations: ["https://a/h"] });
+    expect(plan).toMatchObject({ status: "partial", amountCrypto: "40.5", forward: true });
     expect(JSON.parse(plan.detailJson)).toEqual({
       confirmation: { state: "confirmed", at: NOW.toISOString(), by: "api" },
       api: { amount: "100", received: "40.5", amount_usd: "40.5" },
@@ -94,7 +101,7 @@ describe("planConfirmed", () => {
       "X1",
       paid,
       null,
-      { rejectTestMode: false, destinations: [], source: "reconciliation", project: "shop-a" },
+      { rejectTestMode: false, configDestinations: null, source: "reconciliation", project: "shop-a" },
       NOW,
     );
     expect(JSON.parse(plan.detailJson)).toEqual({

@@ -9,7 +9,7 @@ const cursor = firstCursor({ start: "27.11.2026", end: "28.11.2026" });
 const item = (id: string, o: Record<string, unknown> = {}) =>
   readApiInvoice({ uuid: `INV-${id}`, status: "paid", amount: "1", received: "1", currency: { code: "BTC" }, project: { id: "11" }, ...o });
 const shopA = { slug: "shop-a", secretKeys: ["k"], apiKey: "api", projectIds: ["11"] };
-const options = { rejectTestMode: false, destinations: ["https://a.example/h"] };
+const options = { rejectTestMode: false, configDestinations: null };
 
 describe("reconcilePage", () => {
   it("plans this project's paid invoices under its slug, counts the rest, and goes on after a full page", () => {

@@ -41,6 +41,15 @@ describe("decide", () => {
     expect(decide(res(503, "999999"), 1, DELAYS, NOW, 0.5)).toMatchObject({ delaySeconds: 43200 });
   });
 
+  it.each([
+    ["0", 2, 60],
+    ["1", 2, 60],
+    ["30", 3, 300],
+  ])("never lets Retry-After: %s shorten the schedule's own step (attempt %i waits %i s)", (header, attempt, step) => {
+    expect(decide(res(503, header), attempt, DELAYS, NOW, 0.5)).toMatchObject({ next: "retry", delaySeconds: step });
+    expect(decide(res(429, header), attempt, DELAYS, NOW, 0.5)).toMatchObject({ next: "retry", delaySeconds: step });
+  });
+
   it("ignores a Retry-After it cannot read", () => {
     expect(decide(res(503, "soon"), 1, DELAYS, NOW, 0.5)).toMatchObject({ delaySeconds: 5 });
   });

@@ -9,7 +9,7 @@ const SECRET = "project-secret-key";
 const NOW = new Date("2026-11-28T10:00:00Z");
 const OPTIONS = {
   rejectTestMode: false,
-  destinations: ["https://shop.example/h"],
+  configDestinations: null,
   contentType: "json",
   requestId: "r",
 };
