@@ -1,3 +1,6 @@
+import type { ConfigDestinations } from "../domain/plan";
+import { configJson, configuredHere, FILTER_MATCHES, syncConfigStatements } from "./destinations";
+
 /** Where the forward repair stopped: the last event it looked at, in creation order. */
 export interface EventCursor {
   at: string;
@@ -32,13 +35,13 @@ const MISSING = `(e.created_at, e.id) > (?4, ?5) AND (e.created_at, e.id) <= (?6
 
 /**
  * One bounded step of the forward repair: looks at up to `limit` events after `from` (created
- * before `upTo`) and gives each that has no delivery one delivery per destination, the way the
- * ledger creates them (pending, due now, UNIQUE (event, destination) deciding), saving the cursor
- * in the same batch. Returns the new deliveries' ids and where it stopped.
+ * before `upTo`) and gives each that has no delivery one delivery per destination whose filter
+ * matches, the way the ledger creates them (pending, due now, UNIQUE (event, destination) deciding),
+ * saving the cursor in the same batch. Returns the new deliveries' ids and where it stopped.
  */
 export async function forwardMissing(
   db: D1Database,
-  destinations: readonly string[],
+  config: ConfigDestinations,
   options: { from: EventCursor; upTo: Date; limit: number; rejectTestMode: boolean },
   now: Date,
 ): Promise<{ ids: string[]; next: EventCursor; scanned: number }> {
@@ -51,19 +54,21 @@ export async function forwardMissing(
   if (!last) return { ids: [], next: from, scanned: 0 };
   const next = { at: last.created_at, id: last.id };
   const at = now.toISOString();
+  const sync = syncConfigStatements(db, config, at);
   const results = await db.batch<{ id: string }>([
-    ...destinations.map((destination) =>
-      db
-        .prepare(
-          `INSERT INTO deliveries (id, event_id, invoice_id, destination, state, next_attempt_at, pending_since, created_at, updated_at)
-           SELECT 'dlv_' || lower(hex(randomblob(16))), e.id, e.invoice_id, ?1, 'pending', ?2, ?2, ?2, ?2
-           FROM events e JOIN invoices i ON i.invoice_id = e.invoice_id WHERE ${MISSING}
-           ON CONFLICT (event_id, destination) DO NOTHING
-           RETURNING id`,
-        )
-        .bind(destination, at, options.rejectTestMode ? 1 : 0, from.at, from.id, next.at, next.id),
-    ),
+    ...sync,
+    db
+      .prepare(
+        `INSERT INTO deliveries (id, event_id, invoice_id, destination, destination_id, state, next_attempt_at, pending_since, created_at, updated_at)
+         SELECT 'dlv_' || lower(hex(randomblob(16))), e.id, e.invoice_id, ds.url, ds.id, 'pending', ?2, ?2, ?2, ?2
+         FROM events e JOIN invoices i ON i.invoice_id = e.invoice_id
+           JOIN destinations ds ON ds.removed_at IS NULL AND ${configuredHere("?1")}
+         WHERE ${MISSING} AND ${FILTER_MATCHES}
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+      )
+      .bind(configJson(config), at, options.rejectTestMode ? 1 : 0, from.at, from.id, next.at, next.id),
     saveStatement(db, next),
   ]);
-  return { ids: results.slice(0, destinations.length).flatMap((r) => r.results.map((row) => row.id)), next, scanned: page.length };
+  return { ids: (results[sync.length]?.results ?? []).map((row) => row.id), next, scanned: page.length };
 }

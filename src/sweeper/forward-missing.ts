@@ -1,5 +1,6 @@
 import { getConfig } from "../config";
 import { log } from "../log";
+import { anyDestination } from "../store/destinations";
 import { forwardCursor, forwardMissing, saveForwardCursor } from "../store/forward-missing";
 import { enqueueDeliveries } from "../store/outbox";
 
@@ -13,8 +14,8 @@ const DAY_MS = 86_400_000;
  * The sweeper's forward repair: events recorded while forwarding was misconfigured (a bad
  * FORWARD_SECRET: postbacks got 200 and no deliveries) get their deliveries once it is usable.
  * It walks events once, in creation order, from a saved cursor: while forwarding has a config
- * error the cursor holds, so the events recorded meanwhile are reached when it is fixed. Without
- * FORWARD_URL (recording only, on purpose) the cursor moves on and nothing is sent later. It never
+ * error the cursor holds, so the events recorded meanwhile are reached when it is fixed. With no
+ * destination at all (recording only, on purpose) the cursor moves on and nothing is sent later. It never
  * goes back past RETENTION_DAYS: older events' delivered deliveries may have been pruned, and an
  * event without deliveries there may well have been delivered.
  */
@@ -29,16 +30,12 @@ export async function forwardMissingEvents(
   const floor = config.retentionDays > 0 ? new Date(now.getTime() - config.retentionDays * DAY_MS).toISOString() : "";
   const saved = await forwardCursor(env.DB);
   const from = saved && saved.at >= floor ? saved : { at: floor, id: "" };
-  if (config.forward.urls.length === 0) {
+  const destinations = config.forward.configDestinations;
+  if (!(await anyDestination(env.DB, [], destinations))) {
     await saveForwardCursor(env.DB, { at: upTo.toISOString(), id: "" });
     return 0;
   }
-  const { ids, scanned } = await forwardMissing(
-    env.DB,
-    config.forward.urls,
-    { from, upTo, limit, rejectTestMode: config.rejectTestMode },
-    now,
-  );
+  const { ids, scanned } = await forwardMissing(env.DB, destinations, { from, upTo, limit, rejectTestMode: config.rejectTestMode }, now);
   if (ids.length) {
     log("warn", "sweeper.forwarded_missing", { deliveries: ids.length, scanned });
     await enqueueDeliveries(env.DELIVERIES, env.DB, ids, now);
