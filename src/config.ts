@@ -206,7 +206,7 @@ export function parseConfig(env: Env): Config {
     problems.error("invalid_id", "CRYPTOCLOUD_PROJECT_ID", "reconciliation", "must be project ids separated by commas");
   }
   const single = secretKeys.length > 0 ? { slug: DEFAULT_PROJECT, secretKeys, apiKey, projectIds } : null;
-  const { projects, problems: projectProblems } = parseProjects(str(env, PROJECTS_VARIABLE), single);
+  const { projects, problems: projectProblems } = parseProjects(str(env, "CRYPTOCLOUD_PROJECTS"), single);
   for (const p of projectProblems) problems.error(p.code, p.variable, "postbacks", p.detail);
   if (!single && apiKey)
     problems.warn("unused", "CRYPTOCLOUD_API_KEY", "confirmation", "is set but CRYPTOCLOUD_SECRET_KEY is not: it serves no project");

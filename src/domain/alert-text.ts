@@ -60,7 +60,7 @@ const EN: Texts = {
   "backlog.stale": (d, l) =>
     `The oldest pending delivery has waited ${formatNumber(l, minutes(d.oldest_pending_age_seconds))} minutes (${formatNumber(l, d.pending)} pending).`,
   "alerts.missed": (d, l) =>
-    `This channel was unreachable: alerts not sent here from ${time(l, d.first_at)} to ${time(l, d.last_at)}: ${formatNumber(l, d.missed)} (${byKind(l, d.kinds)}). /stats and the operator page show where things stand now.`,
+    `This channel was unreachable: ${formatNumber(l, d.missed)} alert(s) from ${time(l, d.first_at)} to ${time(l, d.last_at)} were not sent here (${byKind(l, d.kinds)}). /stats and the operator page show where things stand now.`,
   test: () => "Test alert from cryptocloud-postback: alerts reach this destination.",
 };
 

@@ -1,6 +1,6 @@
 import { getConfig } from "../config";
 import { log } from "../log";
-import { anyDestination } from "../store/destinations";
+import { anyDestination, syncConfigStatements } from "../store/destinations";
 import { forwardCursor, forwardMissing, saveForwardCursor } from "../store/forward-missing";
 import { enqueueDeliveries } from "../store/outbox";
 
@@ -31,7 +31,8 @@ export async function forwardMissingEvents(
   const saved = await forwardCursor(env.DB);
   const from = saved && saved.at >= floor ? saved : { at: floor, id: "" };
   const destinations = config.forward.configDestinations;
-  if (!(await anyDestination(env.DB, [], destinations))) {
+  // FORWARD_URL's destinations are brought up to date first: a URL fixed since the postback counts.
+  if (!(await anyDestination(env.DB, syncConfigStatements(env.DB, destinations, now.toISOString()), destinations))) {
     await saveForwardCursor(env.DB, { at: upTo.toISOString(), id: "" });
     return 0;
   }

@@ -119,7 +119,7 @@ describe("GET /reports/daily", () => {
 
   it("reads invoices by a range search on an index, never a scan", async () => {
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${DAILY_SQL}`)
-      .bind("2031-03-14T00:00:00.000Z", "2031-03-15T00:00:00.000Z")
+      .bind("2031-03-14T00:00:00.000Z", "2031-03-15T00:00:00.000Z", null)
       .all<{ detail: string }>();
     const plan = results.map((r) => r.detail);
     expect(plan.some((p) => /SEARCH i USING INDEX invoices_newest \(first_received_at>\? AND first_received_at<\?\)/.test(p))).toBe(true);

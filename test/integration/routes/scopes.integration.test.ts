@@ -107,8 +107,8 @@ describe("token scopes", () => {
     expect(statuses).toEqual(Array(40).fill(200));
   });
 
-  it("works with read tokens alone (no API_TOKEN), and answers 500 when no credential is configured", async () => {
+  it("works with read tokens alone (no API_TOKEN), and answers 503 when no credential is configured", async () => {
     expect((await call(api("/invoices", {}, READ), { API_TOKEN: "" })).status).toBe(200);
-    expect((await call(api("/invoices"), { API_TOKEN: "", API_READ_TOKEN: "" })).status).toBe(500);
+    expect((await call(api("/invoices"), { API_TOKEN: "", API_READ_TOKEN: "" })).status).toBe(503);
   });
 });
