@@ -19,6 +19,20 @@ const FACTS: Record<string, Schema> = {
   oldest_pending_age_seconds: int("how long the oldest pending delivery has waited"),
   pending: int("pending deliveries"),
   requested_at: ISO,
+  destination_id: str("dst_…: the destination (GET /destinations/{id})"),
+  opened_at: { ...ISO, description: "when its circuit opened" },
+  open_seconds: int("how long its circuit was open"),
+  released: int("waiting deliveries released at once when it closed"),
+  project: str("the project (slug) the alert is about"),
+  missed: int("alerts this channel did not get while it was down"),
+  kinds: { type: "object", additionalProperties: { type: "integer" }, description: "kind → how many of it were missed" },
+  first_at: ISO,
+  last_at: ISO,
+  date: str("YYYY-MM-DD (UTC): the day reported"),
+  so_far: { type: "boolean", description: "POST /alerts/digest: today until now, not a finished day" },
+  invoices: int("live invoices first received that day"),
+  by_currency: { type: "object", additionalProperties: str("exact decimal sum"), description: "currency → exact decimal sum" },
+  pending_deliveries: int("every delivery still pending now"),
 };
 
 /**
@@ -35,11 +49,29 @@ const ALERTS: [kind: string, summary: string, always: string[], sometimes: strin
   ["destination.gone", "A destination answered 410 Gone", ["invoice_id", "destination"], ["order_id", "event_id"]],
   [
     "destination.failing",
-    "A destination failed several deliveries in a row",
+    "A destination's circuit opened: deliveries wait and one probe checks it",
     ["destination"],
-    ["consecutive_failures", "last_error", "invoice_id", "order_id", "event_id"],
+    ["destination_id", "consecutive_failures", "last_error", "invoice_id", "order_id", "event_id"],
   ],
-  ["destination.recovered", "A failing destination accepts deliveries again", ["destination"], ["invoice_id", "order_id", "event_id"]],
+  [
+    "destination.recovered",
+    "A probe succeeded: the circuit closed and waiting deliveries were released",
+    ["destination"],
+    ["destination_id", "open_seconds", "released", "invoice_id", "order_id", "event_id"],
+  ],
+  [
+    "destination.disabled",
+    "A circuit open for DISABLE_AFTER_HOURS disabled the destination",
+    ["destination"],
+    ["destination_id", "opened_at"],
+  ],
+  ["alerts.missed", "This alert channel came back: what it missed while down", ["missed"], ["kinds", "first_at", "last_at"]],
+  [
+    "report.daily",
+    "The daily digest (DIGEST_HOUR_UTC) or POST /alerts/digest",
+    ["date"],
+    ["so_far", "invoices", "by_currency", "pending_deliveries"],
+  ],
   ["confirmation.unauthorized", "CryptoCloud's API refused CRYPTOCLOUD_API_KEY", [], ["invoice_id", "during"]],
   ["reconciliation.recovered", "Reconciliation recorded paid invoices whose postback never arrived", ["invoice_ids"], []],
   ["reconciliation.failed", "Reconciliation failed several runs in a row", [], ["consecutive_failures", "last_error"]],
@@ -73,6 +105,8 @@ function exampleFacts(names: string[]): Record<string, unknown> {
     invoice_id: "DZLF4212",
     destination: "https://shop.example/hooks/cryptocloud",
     invoice_ids: ["DZLF4212"],
+    missed: 3,
+    date: "2026-11-30",
   };
   return Object.fromEntries(names.map((k) => [k, sample[k]]));
 }

@@ -64,15 +64,16 @@ EVENTS.push({
   summary: "A test from POST /destinations/{id}/test: answer 2xx, change nothing",
   body: envelope("destination.test", {
     type: "object",
-    properties: { destination_id: str("the destination being tested"), message: str("a human sentence") },
+    properties: { destination_id: str("the destination being tested (dst_…)"), requested_at: str("when the test was sent (ISO 8601)") },
+    required: ["destination_id", "requested_at"],
     additionalProperties: true,
   }),
   example: {
     type: "destination.test",
     timestamp: "2026-11-23T18:00:00.000Z",
-    data: { destination_id: "dst_shop", message: "Test event from cryptocloud-postback: this destination verifies and answers." },
+    data: { destination_id: "dst_cfg_3f2a9c0d1b4e5f60", requested_at: "2026-11-23T18:00:00.000Z" },
   },
-  id: "msg_<random>: new for every test",
+  id: "evt_test_<32 hex>: new for every test",
 });
 
 EVENTS.push(...ALERT_EVENTS);

@@ -194,7 +194,7 @@ export interface webhooks {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description msg_<random>: new for every test */
+                    /** @description evt_test_<32 hex>: new for every test */
                     "webhook-id": string;
                     /** @description Unix seconds of this attempt; refuse it more than 5 minutes from your clock */
                     "webhook-timestamp": string;
@@ -366,7 +366,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** Alert: A destination failed several deliveries in a row */
+        /** Alert: A destination's circuit opened: deliveries wait and one probe checks it */
         post: {
             parameters: {
                 query?: never;
@@ -425,7 +425,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** Alert: A failing destination accepts deliveries again */
+        /** Alert: A probe succeeded: the circuit closed and waiting deliveries were released */
         post: {
             parameters: {
                 query?: never;
@@ -443,6 +443,183 @@ export interface webhooks {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["AlertDestinationRecoveredEvent"];
+                };
+            };
+            responses: {
+                /** @description Stop sending this event to this URL */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Delivered: answer fast, work after answering */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Retried on the FORWARD_RETRY_DELAYS schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "destination.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alert: A circuit open for DISABLE_AFTER_HOURS disabled the destination */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description alr_<32 hex>: one alert to one URL; dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse it more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">, space-separated per secret */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertDestinationDisabledEvent"];
+                };
+            };
+            responses: {
+                /** @description Stop sending this event to this URL */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Delivered: answer fast, work after answering */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Retried on the FORWARD_RETRY_DELAYS schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "alerts.missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alert: This alert channel came back: what it missed while down */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description alr_<32 hex>: one alert to one URL; dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse it more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">, space-separated per secret */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertAlertsMissedEvent"];
+                };
+            };
+            responses: {
+                /** @description Stop sending this event to this URL */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Delivered: answer fast, work after answering */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Retried on the FORWARD_RETRY_DELAYS schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alert: The daily digest (DIGEST_HOUR_UTC) or POST /alerts/digest */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description alr_<32 hex>: one alert to one URL; dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; refuse it more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">, space-separated per secret */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertReportDailyEvent"];
                 };
             };
             responses: {
@@ -884,10 +1061,10 @@ export interface components {
              */
             timestamp: string;
             data: {
-                /** @description the destination being tested */
-                destination_id?: string;
-                /** @description a human sentence */
-                message?: string;
+                /** @description the destination being tested (dst_…) */
+                destination_id: string;
+                /** @description when the test was sent (ISO 8601) */
+                requested_at: string;
             } & {
                 [key: string]: unknown;
             };
@@ -960,6 +1137,8 @@ export interface components {
             data: {
                 /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description dst_…: the destination (GET /destinations/{id}) */
+                destination_id?: string;
                 /** @description failures in a row */
                 consecutive_failures?: number;
                 /** @description http_5xx, http_4xx, timeout, network, redirect, rate_limited, gone, dead_letter, or the API's error */
@@ -990,12 +1169,109 @@ export interface components {
             data: {
                 /** @description the FORWARD_URL concerned */
                 destination: string;
+                /** @description dst_…: the destination (GET /destinations/{id}) */
+                destination_id?: string;
+                /** @description how long its circuit was open */
+                open_seconds?: number;
+                /** @description waiting deliveries released at once when it closed */
+                released?: number;
                 /** @description CryptoCloud's invoice id, upper case, without INV- */
                 invoice_id?: string;
                 /** @description the invoice's order id */
                 order_id?: string | null;
                 /** @description the event's webhook-id (evt_…) */
                 event_id?: string;
+                /** @description the one-line human text of the alert */
+                summary: string;
+                /** @description alerts the cooldown held back */
+                suppressed: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        AlertDestinationDisabledEvent: {
+            /** @constant */
+            type: "destination.disabled";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC, milliseconds
+             */
+            timestamp: string;
+            /** @description the alert's facts; more may be added, so ignore what you do not know */
+            data: {
+                /** @description the FORWARD_URL concerned */
+                destination: string;
+                /** @description dst_…: the destination (GET /destinations/{id}) */
+                destination_id?: string;
+                /**
+                 * Format: date-time
+                 * @description when its circuit opened
+                 */
+                opened_at?: string;
+                /** @description the one-line human text of the alert */
+                summary: string;
+                /** @description alerts the cooldown held back */
+                suppressed: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        AlertAlertsMissedEvent: {
+            /** @constant */
+            type: "alerts.missed";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC, milliseconds
+             */
+            timestamp: string;
+            /** @description the alert's facts; more may be added, so ignore what you do not know */
+            data: {
+                /** @description alerts this channel did not get while it was down */
+                missed: number;
+                /** @description kind → how many of it were missed */
+                kinds?: {
+                    [key: string]: number;
+                };
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 UTC, milliseconds
+                 */
+                first_at?: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 UTC, milliseconds
+                 */
+                last_at?: string;
+                /** @description the one-line human text of the alert */
+                summary: string;
+                /** @description alerts the cooldown held back */
+                suppressed: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        AlertReportDailyEvent: {
+            /** @constant */
+            type: "report.daily";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC, milliseconds
+             */
+            timestamp: string;
+            /** @description the alert's facts; more may be added, so ignore what you do not know */
+            data: {
+                /** @description YYYY-MM-DD (UTC): the day reported */
+                date: string;
+                /** @description POST /alerts/digest: today until now, not a finished day */
+                so_far?: boolean;
+                /** @description live invoices first received that day */
+                invoices?: number;
+                /** @description currency → exact decimal sum */
+                by_currency?: {
+                    [key: string]: string;
+                };
+                /** @description every delivery still pending now */
+                pending_deliveries?: number;
                 /** @description the one-line human text of the alert */
                 summary: string;
                 /** @description alerts the cooldown held back */
@@ -1131,6 +1407,9 @@ export type AlertDeliveryExhaustedEvent = components["schemas"]["AlertDeliveryEx
 export type AlertDestinationGoneEvent = components["schemas"]["AlertDestinationGoneEvent"];
 export type AlertDestinationFailingEvent = components["schemas"]["AlertDestinationFailingEvent"];
 export type AlertDestinationRecoveredEvent = components["schemas"]["AlertDestinationRecoveredEvent"];
+export type AlertDestinationDisabledEvent = components["schemas"]["AlertDestinationDisabledEvent"];
+export type AlertAlertsMissedEvent = components["schemas"]["AlertAlertsMissedEvent"];
+export type AlertReportDailyEvent = components["schemas"]["AlertReportDailyEvent"];
 export type AlertConfirmationUnauthorizedEvent = components["schemas"]["AlertConfirmationUnauthorizedEvent"];
 export type AlertReconciliationRecoveredEvent = components["schemas"]["AlertReconciliationRecoveredEvent"];
 export type AlertReconciliationFailedEvent = components["schemas"]["AlertReconciliationFailedEvent"];
@@ -1139,4 +1418,4 @@ export type AlertTestEvent = components["schemas"]["AlertTestEvent"];
 /** A payment event: what every FORWARD_URL receives. Switch on `type`. */
 export type InvoiceEvent = InvoicePaidEvent | InvoiceOverpaidEvent | InvoicePartialEvent;
 /** What a generic ALERT_URL receives. Switch on `type`; ignore a type you do not know. */
-export type AlertEvent = AlertDeliveryExhaustedEvent | AlertDestinationGoneEvent | AlertDestinationFailingEvent | AlertDestinationRecoveredEvent | AlertConfirmationUnauthorizedEvent | AlertReconciliationRecoveredEvent | AlertReconciliationFailedEvent | AlertBacklogStaleEvent | AlertTestEvent;
+export type AlertEvent = AlertDeliveryExhaustedEvent | AlertDestinationGoneEvent | AlertDestinationFailingEvent | AlertDestinationRecoveredEvent | AlertDestinationDisabledEvent | AlertAlertsMissedEvent | AlertReportDailyEvent | AlertConfirmationUnauthorizedEvent | AlertReconciliationRecoveredEvent | AlertReconciliationFailedEvent | AlertBacklogStaleEvent | AlertTestEvent;

@@ -33,10 +33,10 @@ describe.runIf(chromiumPath)("the Destinations view", () => {
     const hook = `${receiver.url}/hook/erp`;
     await page.getByLabel("URL", { exact: true }).fill(hook);
     await page.getByLabel("Description").fill("<img src=x onerror=alert(1)>");
-    await page.getByLabel("paid", { exact: true }).check();
+    await page.getByLabel("Paid", { exact: true }).check();
     await page.getByRole("button", { name: /Add destination \(recorded/ }).click();
     const dialog = page.locator("dialog[open]");
-    await expect.poll(() => dialog.textContent()).toContain("recorded in the audit log");
+    await expect.poll(() => dialog.textContent()).toContain("will be recorded in the activity log");
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await expect.poll(() => page.locator("#dst-secret").textContent()).toMatch(/^whsec_/);
     await expect.poll(() => page.locator("table").textContent()).toContain(hook);

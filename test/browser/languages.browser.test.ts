@@ -43,7 +43,7 @@ describe.runIf(chromiumPath)("the page's languages", () => {
     expect(await page.evaluate<string>("document.documentElement.lang")).toBe("ru");
     await signIn(page);
     await page.getByRole("heading", { name: "Обзор" }).waitFor();
-    expect(await page.locator("nav").textContent()).toBe("ОбзорСчетаДоставкиЖурнал");
+    expect(await page.locator("nav").textContent()).toBe("ОбзорСчетаДоставкиПолучателиЖурнал");
     const chart = page.locator("#daily");
     await chart.locator("figure").first().waitFor();
     // one / few / many: 1 счёт, 2 счёта, 5 счетов, 21 счёт.

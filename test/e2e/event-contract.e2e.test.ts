@@ -6,6 +6,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openapiDocument } from "../../scripts/build-page.mjs";
 import { alertBody } from "../../src/domain/alert";
+import { digestData } from "../../src/domain/digest";
 import { type Captured, captureForwardedEvents } from "../node/forwarded-events";
 
 type Operation = {
@@ -76,6 +77,28 @@ describe("the webhooks section of /openapi.json", () => {
       "reconciliation.recovered": { invoice_ids: ["DZLF4212"] },
       "backlog.stale": { oldest_pending_age_seconds: 4000, pending: 3 },
       "destination.failing": { destination: facts.destination, consecutive_failures: 5, last_error: "timeout" },
+      "destination.disabled": {
+        destination: facts.destination,
+        destination_id: "dst_cfg_0123456789abcdef",
+        opened_at: new Date().toISOString(),
+      },
+      "alerts.missed": { missed: 2, kinds: { "backlog.stale": 2 }, first_at: new Date().toISOString(), last_at: new Date().toISOString() },
+      "report.daily": digestData(
+        {
+          date: "2026-11-30",
+          invoices: 3,
+          test_invoices: 1,
+          held_invoices: 0,
+          by_currency: { BTC: "0.9134", ETH: "0.000000000000000001" },
+          amount_usd: "123.45",
+          amount_usd_invoices: 2,
+          delivered: 2,
+          waiting: 1,
+          exhausted: 0,
+        },
+        { pending: 1, oldestSince: null },
+        false,
+      ) as unknown as Record<string, unknown>,
     };
     const kinds = Object.keys(doc.webhooks).filter((k) => !k.startsWith("invoice.") && k !== "destination.test");
     for (const kind of kinds.map((k) => (k === "alert.test" ? "test" : k))) {
@@ -84,10 +107,12 @@ describe("the webhooks section of /openapi.json", () => {
     }
   });
 
-  it("accepts destination.test as POST /destinations/:id/test will send it (a Standard Webhooks payload)", () => {
-    // Built the way that route builds it; connect a live capture when the route exists.
-    const body = { type: "destination.test", timestamp: new Date().toISOString(), data: { destination_id: "dst_shop", message: "Test" } };
+  it("accepts the destination.test event the Worker sent for POST /destinations/:id/test", () => {
+    expect(captured.tests).toHaveLength(1);
+    const body = JSON.parse(captured.tests[0]?.body ?? "null");
+    expect(body.type).toBe("destination.test");
     expect(check(body)).toEqual([]);
+    expect(check({ ...body, data: { requested_at: body.data.requested_at } })).not.toEqual([]); // no destination_id
   });
 
   it("refuses what would break a receiver: a float amount, a missing field, an unknown field, a wrong status", () => {

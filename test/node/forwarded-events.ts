@@ -21,6 +21,7 @@ const POSTBACKS = [
 export interface Captured {
   events: Received[]; // to FORWARD_URL, in the order they arrived
   alerts: Received[]; // to the generic ALERT_URL
+  tests: Received[]; // POST /destinations/:id/test to an API destination
   close(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export async function captureForwardedEvents(): Promise<Captured> {
       FORWARD_URL: `${server.url}/hook/events`,
       ALERT_URL: `generic:${server.url}/hook/alerts`,
       FORWARD_ALLOW_PRIVATE: "true",
+      DESTINATION_SECRETS_KEY: "e2e-contract-destination-secrets-key-0123",
     },
   });
   for (const p of POSTBACKS) {
@@ -56,11 +58,24 @@ export async function captureForwardedEvents(): Promise<Captured> {
   }
   const alert = await fetch(`${worker.url}/alerts/test`, { method: "POST", headers: { authorization: `Bearer ${API_TOKEN}` } });
   if (alert.status !== 200) throw new Error(`alerts/test: ${alert.status}`);
+  const auth = { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" };
+  // An API destination that takes no invoice event (test invoices only): only its destination.test reaches it.
+  const created = await fetch(`${worker.url}/destinations`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ url: `${server.url}/hook/tests`, filter: { test_mode: "test" } }),
+  });
+  if (created.status !== 201) throw new Error(`POST /destinations: ${created.status} ${await created.text()}`);
+  const { destination } = (await created.json()) as { destination: { id: string } };
+  const tested = await fetch(`${worker.url}/destinations/${destination.id}/test`, { method: "POST", headers: auth });
+  if (tested.status !== 200) throw new Error(`destination test: ${tested.status}`);
   const events = await received(server.url, "events", POSTBACKS.length);
   const alerts = await received(server.url, "alerts", 1);
+  const tests = await received(server.url, "tests", 1);
   return {
     events,
     alerts,
+    tests,
     close: async () => {
       await worker.dispose();
       await server.close();

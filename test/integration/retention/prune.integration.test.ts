@@ -68,7 +68,9 @@ describe("retention (RETENTION_DAYS, default 90)", () => {
   });
 
   it("keeps what never arrived (exhausted, 410) with its attempts for UNDELIVERED_RETENTION_DAYS (365), then prunes it", async () => {
-    const exhausted = await paidInvoiceFor([hook(uniqueKey(), "status=503")], { FORWARD_RETRY_DELAYS: "0" });
+    // 400: refused while reachable, so it is exhausted (a 5xx would open the circuit and hold it).
+    const refusing = hook(uniqueKey(), "status=400");
+    const exhausted = await paidInvoiceFor([refusing], { FORWARD_RETRY_DELAYS: "0" });
     await runConsumer(exhausted.deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
     await runConsumer(exhausted.deliveryIds, { FORWARD_RETRY_DELAYS: "0" });
     const gone = await paidInvoiceFor([hook(uniqueKey(), "status=410")]);
@@ -83,7 +85,7 @@ describe("retention (RETENTION_DAYS, default 90)", () => {
     // Bulk redeliver still finds it after the prune.
     const since = new Date(Date.now() - 100 * DAY).toISOString();
     const redeliver = await call(api(`/deliveries/redeliver?state=exhausted&since=${since}`, { method: "POST" }), {
-      FORWARD_URL: hook(uniqueKey()),
+      FORWARD_URL: refusing,
     });
     expect(redeliver.status).toBe(202);
     expect(await rows("SELECT state FROM deliveries WHERE id = ?", exhausted.deliveryIds[0])).toEqual([{ state: "pending" }]);
