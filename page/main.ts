@@ -2,6 +2,7 @@
 import { ApiError, api, messageOf, token, whenUnauthorized } from "./api";
 import { el, fill } from "./el";
 import { type Lang, lang, setLang, t } from "./i18n";
+import { loadProjects } from "./projects";
 import { currentSession, type Session, sessionBadge, setSession } from "./session";
 import { activity } from "./views/activity";
 import { deliveries } from "./views/deliveries";
@@ -40,6 +41,7 @@ function signIn(message = "", kind: "error" | "info" = "error"): void {
     input.value = "";
     try {
       setSession(await api<Session>("/session")); // a 401 comes back here through whenUnauthorized
+      await loadProjects();
       route();
     } catch (err) {
       if (token.get()) {
@@ -120,7 +122,7 @@ function route(): void {
   else if (name === "deliveries") deliveries(view, params);
   else if (name === "destinations") destinations(view);
   else if (name === "activity") activity(view, params);
-  else void overview(view);
+  else void overview(view, params);
   // Each view writes its heading before it waits for the API: move focus there, for keyboards and readers.
   view.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
 }
@@ -136,8 +138,9 @@ window.addEventListener("hashchange", route);
 // With no token kept, the prompt shows at once (focused) and goes away if Access signed us in.
 if (!token.get()) signIn();
 api<Session>("/session").then(
-  (s) => {
+  async (s) => {
     setSession(s);
+    await loadProjects();
     route();
   },
   (e) => {

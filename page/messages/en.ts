@@ -20,6 +20,8 @@ export const en = {
   "nav.invoices": "Invoices",
   "nav.deliveries": "Deliveries",
   "nav.activity": "Activity",
+  "project.label": "Shop",
+  "project.all": "All shops",
   "nav.destinations": "Destinations",
   "status.active": "Active",
   "status.paused": "Paused",

@@ -20,6 +20,8 @@ export const ru: Table = {
   "nav.invoices": "Счета",
   "nav.deliveries": "Доставки",
   "nav.activity": "Журнал",
+  "project.label": "Магазин",
+  "project.all": "Все магазины",
   "nav.destinations": "Получатели",
   "status.active": "Активен",
   "status.paused": "На паузе",

@@ -125,12 +125,12 @@ function draw(rows: ApiDailyRow[]): HTMLElement[] {
 }
 
 /** The card; it removes itself when the Worker has no daily report (404). */
-export function dailyCard(): HTMLElement {
+export function dailyCard(project = ""): HTMLElement {
   const box = el("div", null, el("p", { class: "muted" }, t("common.loading")));
   const card = section(t("chart.title"), box);
   card.id = "daily";
   const { from, to, dates } = lastDays();
-  api<ApiDailyReport>(`/reports/daily?${new URLSearchParams({ from, to })}`).then(
+  api<ApiDailyReport>(`/reports/daily?${new URLSearchParams({ from, to, ...(project ? { project } : {}) })}`).then(
     (r) => fill(box, ...draw(allDays(r, dates))),
     (e) => (e instanceof ApiError && e.status === 404 ? card.remove() : fill(box, errorBox(e))),
   );

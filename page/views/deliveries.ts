@@ -5,6 +5,7 @@ import { api, messageOf } from "../api";
 import { el } from "../el";
 import { badge, type Column, invoiceLink, statusLabel, time } from "../format";
 import { t, tx } from "../i18n";
+import { projectColumn, projectSelect } from "../projects";
 import { confirmAction, notice, type Page, paged, section } from "../ui";
 
 // The states GET /deliveries filters by: the delivery engine's own list (a state the page does not
@@ -20,31 +21,39 @@ const columns = (): Column<ApiDelivery>[] => [
   { head: t("col.nextAttempt"), cell: (d) => (d.state === "pending" ? time(d.next_attempt_at) : "—") },
   { head: t("col.lastError"), cell: (d) => d.last_error ?? "—", wide: true },
   { head: t("col.updated"), cell: (d) => time(d.updated_at) },
+  ...projectColumn<ApiDelivery>(),
 ];
 
 export function deliveries(view: HTMLElement, params: URLSearchParams): void {
   const state = params.get("state") ?? "";
+  const project = params.get("project") ?? "";
+  const go = (next: { state: string; project: string }) => {
+    const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v !== ""));
+    location.hash = q.size ? `#/deliveries?${q}` : "#/deliveries";
+  };
   const select = el(
     "select",
-    {
-      id: "f-state",
-      onchange: () => {
-        location.hash = select.value ? `#/deliveries?state=${encodeURIComponent(select.value)}` : "#/deliveries";
-      },
-    },
+    { id: "f-state", onchange: () => go({ state: select.value, project }) },
     el("option", { value: "" }, t("deliveries.allStates")),
     ...STATES.map((s) => el("option", { value: s, selected: s === state }, statusLabel(s))),
   );
   const load = async (cursor: string | null): Promise<Page<ApiDelivery>> => {
     const q = new URLSearchParams({ limit: "50" });
     if (state) q.set("state", state);
+    if (project) q.set("project", project);
     if (cursor) q.set("cursor", cursor);
     const r = await api<{ deliveries: ApiDelivery[]; next_cursor: string | null }>(`/deliveries?${q}`);
     return { rows: r.deliveries, next: r.next_cursor };
   };
   view.append(
     el("h1", { tabindex: -1 }, t("nav.deliveries")),
-    el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, el("label", { for: "f-state" }, t("col.state")), select),
+    el(
+      "form",
+      { class: "filters", onsubmit: (e: Event) => e.preventDefault() },
+      ...projectSelect(project, (p) => go({ state, project: p })),
+      el("label", { for: "f-state" }, t("col.state")),
+      select,
+    ),
     paged(columns(), load, state ? t("deliveries.noneInState", { state: statusLabel(state) }) : t("deliveries.none")),
     bulkRedeliver(),
   );

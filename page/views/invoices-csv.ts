@@ -8,7 +8,7 @@ import { t } from "../i18n";
 import { notice, section } from "../ui";
 import { lastDays } from "./daily-chart";
 
-export function csvDownload(status: string): HTMLElement {
+export function csvDownload(status: string, project = ""): HTMLElement {
   const range = lastDays();
   const from = el("input", { id: "csv-from", type: "date", required: true, value: range.from });
   const to = el("input", { id: "csv-to", type: "date", required: true, value: range.to });
@@ -22,6 +22,7 @@ export function csvDownload(status: string): HTMLElement {
     try {
       const q = new URLSearchParams({ from: from.value, to: to.value });
       if (status) q.set("status", status);
+      if (project) q.set("project", project);
       const blob = await api<Blob>(`/invoices.csv?${q}`, { blob: true });
       const url = URL.createObjectURL(blob);
       const a = el("a", { href: url, download: `invoices-${from.value}-${to.value}.csv`, hidden: true });

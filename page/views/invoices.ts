@@ -6,6 +6,7 @@ import { ApiError, api } from "../api";
 import { el } from "../el";
 import { amount, badge, type Column, invoiceLink, statusLabel, time, yesNo } from "../format";
 import { t } from "../i18n";
+import { projectColumn, projectSelect } from "../projects";
 import { type Page, paged } from "../ui";
 import { csvDownload } from "./invoices-csv";
 
@@ -19,6 +20,7 @@ export const invoiceColumns = (): Column<PublicInvoice>[] => [
   { head: t("col.test"), cell: (i) => yesNo(i.test_mode) },
   { head: t("col.confirmed"), cell: (i) => yesNo(i.confirmed) },
   { head: t("col.received"), cell: (i) => time(i.first_received_at) },
+  ...projectColumn<PublicInvoice>(),
 ];
 
 interface InvoiceList {
@@ -29,12 +31,13 @@ interface InvoiceList {
 export function invoices(view: HTMLElement, params: URLSearchParams): void {
   const status = params.get("status") ?? "";
   const q = (params.get("q") ?? "").trim();
+  const project = params.get("project") ?? "";
   const go = (next: Record<string, string>) => {
     location.hash = `#/invoices?${new URLSearchParams(Object.entries(next).filter(([, v]) => v !== ""))}`;
   };
   const select = el(
     "select",
-    { id: "f-status", name: "status", onchange: () => go({ status: select.value, q }) },
+    { id: "f-status", name: "status", onchange: () => go({ status: select.value, q, project }) },
     el("option", { value: "" }, t("invoices.allStatuses")),
     ...INVOICE_STATUSES.map((s) => el("option", { value: s, selected: s === status }, statusLabel(s))),
   );
@@ -53,9 +56,10 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
       role: "search",
       onsubmit: (e: Event) => {
         e.preventDefault();
-        go({ status: select.value, q: search.value.trim() });
+        go({ status: select.value, q: search.value.trim(), project });
       },
     },
+    ...projectSelect(project, (p) => go({ status: select.value, q, project: p })),
     el("label", { for: "f-status" }, t("col.status")),
     select,
     el("label", { for: "f-q" }, t("invoices.find")),
@@ -66,6 +70,7 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
   const list = (cursor: string | null, extra: Record<string, string>): Promise<InvoiceList> => {
     const query = new URLSearchParams({ limit: "50", ...extra });
     if (status) query.set("status", status);
+    if (project) query.set("project", project);
     if (cursor) query.set("cursor", cursor);
     return api<InvoiceList>(`/invoices?${query}`);
   };
@@ -77,13 +82,14 @@ export function invoices(view: HTMLElement, params: URLSearchParams): void {
     // Both readings of the query: an invoice id and an exact order_id.
     const [byId, byOrder] = await Promise.all([cursor === null ? findById(q) : null, list(cursor, { order_id: q })]);
     const rows = byOrder.invoices.filter((i) => i.order_id === q && i.invoice_id !== byId?.invoice_id);
-    return { rows: byId && (!status || byId.status === status) ? [byId, ...rows] : rows, next: byOrder.next_cursor };
+    const idMatches = byId && (!status || byId.status === status) && (!project || byId.project === project);
+    return { rows: idMatches ? [byId, ...rows] : rows, next: byOrder.next_cursor };
   };
   view.append(
     el("h1", { tabindex: -1 }, q ? t("invoices.matching", { q }) : t("nav.invoices")),
     form,
     paged(invoiceColumns(), load, q ? t("invoices.noMatch") : t("invoices.none")),
-    csvDownload(status),
+    csvDownload(status, project),
   );
 }
 

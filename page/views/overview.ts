@@ -5,6 +5,7 @@ import { api, messageOf } from "../api";
 import { el, fill } from "../el";
 import { age, badge, humanKey, invoiceLink, kv, rowsOrNone, value } from "../format";
 import { decimal, num, t, tx } from "../i18n";
+import { projectSelect } from "../projects";
 import { confirmAction, errorBox, notice, section } from "../ui";
 import { dailyCard } from "./daily-chart";
 import { invoiceColumns } from "./invoices";
@@ -21,8 +22,13 @@ const KNOWN = [
   "retention",
 ];
 
-export async function overview(view: HTMLElement): Promise<void> {
+export async function overview(view: HTMLElement, params: URLSearchParams = new URLSearchParams()): Promise<void> {
+  const project = params.get("project") ?? "";
+  const pick = projectSelect(project, (p) => {
+    location.hash = p ? `#/?project=${encodeURIComponent(p)}` : "#/";
+  });
   view.append(el("h1", { tabindex: -1 }, t("nav.overview")));
+  if (pick.length) view.append(el("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() }, ...pick));
   const [health, stats] = await Promise.allSettled([api<ApiHealth>("/health", { accept: [503] }), api<ApiStats>("/stats")]);
   view.append(health.status === "fulfilled" ? healthCard(health.value) : section(t("overview.health"), errorBox(health.reason)));
   if (stats.status === "rejected") {
@@ -31,7 +37,7 @@ export async function overview(view: HTMLElement): Promise<void> {
   }
   const s = stats.value;
   view.append(
-    dailyCard(),
+    dailyCard(project),
     el(
       "div",
       { class: "cols" },
@@ -51,20 +57,21 @@ export async function overview(view: HTMLElement): Promise<void> {
     ),
   );
   if ("reconciliation" in s) view.append(reconciliationCard(s.reconciliation ?? null));
-  view.append(latestInvoices());
+  view.append(latestInvoices(project));
   if ("tables" in s) view.append(storageCard(s));
   // Whatever else /stats reports (alerts, confirmation, fields added later), as designed rows.
   const rest = Object.keys(s).filter((k) => !KNOWN.includes(k));
   if (rest.length > 0) view.append(el("div", { class: "cols" }, ...rest.map((k) => section(humanKey(k), value(s[k])))));
 }
 
-function latestInvoices(): HTMLElement {
+function latestInvoices(project: string): HTMLElement {
   const box = el("div", null, el("p", { class: "muted" }, t("common.loading")));
-  api<{ invoices: PublicInvoice[] }>("/invoices?limit=5").then(
+  api<{ invoices: PublicInvoice[] }>(`/invoices?${new URLSearchParams({ limit: "5", ...(project ? { project } : {}) })}`).then(
     (r) => fill(box, rowsOrNone(invoiceColumns(), r.invoices, t("invoices.none"))),
     (e) => fill(box, errorBox(e)),
   );
-  return section(t("overview.latest"), box, el("p", null, el("a", { href: "#/invoices" }, t("overview.allInvoices"))));
+  const all = project ? `#/invoices?project=${encodeURIComponent(project)}` : "#/invoices";
+  return section(t("overview.latest"), box, el("p", null, el("a", { href: all }, t("overview.allInvoices"))));
 }
 
 function healthCard(h: ApiHealth): HTMLElement {

@@ -32,6 +32,7 @@ export interface ApiDelivery {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  project?: string; // its invoice's project (slug)
   attempts?: ApiAttempt[];
   [key: string]: unknown;
 }

@@ -142,6 +142,9 @@ describe.runIf(chromiumPath)("the operator page at /dashboard", () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(5);
     expect(await rows.first().textContent()).toContain("BRWXSS02");
+    // One project: no shop filter, no Shop column (the page as it always was).
+    expect(await page.locator("#f-project").count()).toBe(0);
+    expect(await page.locator("thead").textContent()).not.toContain("Shop");
     expect(await page.locator("tbody tr", { hasText: "BRW00002" }).textContent()).toContain("Partial (underpaid)");
 
     await page.getByRole("link", { name: "BRW00001" }).click();

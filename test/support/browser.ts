@@ -57,11 +57,12 @@ export interface PostbackOptions {
   order?: string | null;
   status?: "paid" | "overpaid" | "partial";
   testMode?: boolean;
+  project?: { slug: string; secret: string }; // posted to /postback/<slug>, signed with that project's SECRET KEY
 }
 
 /** A signed CryptoCloud postback, as the real one: HS256 over {id, exp}. */
 export async function postInvoice(workerUrl: string, p: PostbackOptions): Promise<void> {
-  const token = await cryptoCloudToken(p.invoice, SECRET_KEY);
+  const token = await cryptoCloudToken(p.invoice, p.project?.secret ?? SECRET_KEY);
   const { body, contentType } = postbackBody({
     invoice: p.invoice,
     amount: p.amount,
@@ -73,7 +74,8 @@ export async function postInvoice(workerUrl: string, p: PostbackOptions): Promis
     status: p.status ?? "paid",
     testMode: p.testMode ?? false,
   });
-  const res = await fetch(`${workerUrl}/postback`, { method: "POST", headers: { "content-type": contentType }, body });
+  const url = p.project ? `${workerUrl}/postback/${p.project.slug}` : `${workerUrl}/postback`;
+  const res = await fetch(url, { method: "POST", headers: { "content-type": contentType }, body });
   if (res.status !== 200) throw new Error(`postback ${p.invoice}: ${res.status} ${await res.text()}`);
 }
 
