@@ -57,6 +57,10 @@ describe.runIf(chromiumPath)("several shops on the page", () => {
     await page.locator("#f-project").selectOption("shop-b");
     const latest = page.locator("section", { hasText: "Latest invoices" });
     await expect.poll(() => only(latest, "SHOPB001", "SHOPA001"), { timeout: 10_000 }).toBe(true);
+    // The chart from the real GET /reports/daily (not a mocked answer), for shop-b alone: today's row.
+    const today = page.locator(`#daily tbody tr:has(time[datetime="${new Date().toISOString().slice(0, 10)}"])`);
+    await expect.poll(() => today.textContent(), { timeout: 10_000 }).toContain("2.5 USDT_TRC20");
+    expect(await today.textContent()).not.toContain("1.5");
     expect(errors).toEqual([]);
     await context.close();
   });
