@@ -151,7 +151,23 @@ describe.runIf(chromiumPath)("the page at 360 px, whatever the data", () => {
   let close: () => Promise<unknown>;
 
   beforeAll(async () => {
-    [browser, { worker, close }] = await Promise.all([launch(chromiumPath as string), startStack()]);
+    const secretsKey = { DESTINATION_SECRETS_KEY: "narrow-destination-secrets-key-0123456789" };
+    let receiverUrl: string;
+    [
+      browser,
+      {
+        worker,
+        close,
+        receiver: { url: receiverUrl },
+      },
+    ] = await Promise.all([launch(chromiumPath as string), startStack({ vars: secretsKey })]);
+    // An API destination with a URL that has no break anywhere, and its audit entry (Activity).
+    const created = await fetch(`${worker.url}/destinations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: `${receiverUrl}/hook/${"d".repeat(300)}`, description: "D".repeat(200) }),
+    });
+    if (created.status !== 201) throw new Error(`POST /destinations: ${created.status}`);
     await postInvoice(worker.url, { invoice: "NARROW01", amount: "0.123456789012345678", currency: "ETH", order: LONG_ORDER });
     await postInvoice(worker.url, { invoice: "NARROW02", amount: "25.5", order: URL_ORDER, status: "partial" });
   });
@@ -194,6 +210,14 @@ describe.runIf(chromiumPath)("the page at 360 px, whatever the data", () => {
       await page.locator("tbody tr").first().waitFor();
       expect(await page.locator("main").textContent()).toContain(LONG_URL);
       expect(await width(page)).toBeLessThanOrEqual(360); // deliveries
+
+      await page.goto(`${worker.url}/dashboard#/destinations`);
+      await page.locator("tbody tr", { hasText: "dddddddddd" }).waitFor();
+      expect(await width(page)).toBeLessThanOrEqual(360); // destinations, with the form
+
+      await page.goto(`${worker.url}/dashboard#/activity`);
+      await page.locator("tbody tr").first().waitFor();
+      expect(await width(page)).toBeLessThanOrEqual(360); // the activity log
       expect(errors).toEqual([]);
       await page.context().close();
     });
