@@ -1,26 +1,12 @@
-import type { CircuitState } from "../domain/circuit";
 import type { DestinationFilter } from "../domain/destination-filter";
+import type { DestinationFields } from "../domain/destination-view";
 import type { ConfigDestinations } from "../domain/plan";
 
-export interface DestinationRow {
-  id: string;
-  url: string;
-  description: string | null;
-  managed_by: "config" | "api";
-  filter_json: string;
-  state: "active" | "paused" | "disabled";
+/** A stored destination: the fields the API shows (domain/destination-view.ts) and those only the store reads. */
+export interface DestinationRow extends Omit<DestinationFields, "stats_json"> {
   secret_generation: number;
   previous_expires_at: string | null;
-  circuit_state: CircuitState;
   circuit_generation: number;
-  consecutive_failures: number;
-  opened_at: string | null;
-  next_probe_at: string | null;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 /** The invoice's project (its slug, `default` for the single-project variables) as the filter sees it. */
