@@ -99,6 +99,7 @@ const worker = await startLocalWorker({
     FORWARD_URL: `${shop.url}/webhooks/cryptocloud,${erp.url}/erp/payments/incoming`,
     FORWARD_ALLOW_PRIVATE: "true",
     FORWARD_RETRY_DELAYS: "1,1,1",
+    DESTINATION_SECRETS_KEY: "screenshots-destination-secrets-key-0123",
   },
 });
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
@@ -110,6 +111,17 @@ try {
     if (res.status !== 200) throw new Error(`postback ${p.invoice}: ${res.status}`);
     await new Promise((r) => setTimeout(r, 400)); // distinct received-at times
   }
+  // One destination added through the API, for live invoices in BTC only (the Destinations view).
+  const added = await fetch(`${worker.url}/destinations`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      url: `${shop.url}/accounting/btc`,
+      description: "Accounting: live BTC payments",
+      filter: { test_mode: "live", currencies: ["BTC"] },
+    }),
+  });
+  if (added.status !== 201) throw new Error(`POST /destinations: ${added.status}`);
   // Every event accepted by both receivers (the second after two 503s).
   const deadline = Date.now() + 30_000;
   while (erp.events.filter((e) => e.status === 200).length < INVOICES.length && Date.now() < deadline)
@@ -155,6 +167,9 @@ try {
       document.activeElement instanceof HTMLElement && document.activeElement.blur();
     });
     await shot("invoice");
+    await page.goto(`${worker.url}/dashboard#/destinations`);
+    await page.locator("tbody tr", { hasText: "accounting" }).waitFor();
+    await shot("destinations");
     if (args.all) {
       await page.goto(`${worker.url}/dashboard#/invoices`);
       await page.locator("tbody tr").first().waitFor();
