@@ -1,6 +1,7 @@
 import { type Cursor, encodeCursor } from "../domain/cursor";
 import type { DeliveryState } from "../domain/delivery-state";
 import type { ConfigDestinations } from "../domain/plan";
+import type { ApiAttempt } from "../domain/wire";
 import { backfillStatement, configJson, configuredHere, FILTER_MATCHES } from "./destinations";
 
 export type { DeliveryState } from "../domain/delivery-state";
@@ -119,16 +120,8 @@ export async function redeliverByState(
   return { ids: moved.map((r) => String(r.id)), canceled, more: results[n + 4]?.results[0]?.more === 1 };
 }
 
-export interface AttemptRow {
-  delivery_id: string;
-  round: number;
-  attempt: number;
-  started_at: string;
-  status_code: number | null;
-  error_class: string | null;
-  latency_ms: number;
-  response_body: string | null;
-}
+/** A delivery_attempts row: the attempt the read API shows, always with its delivery. */
+export type AttemptRow = ApiAttempt & { delivery_id: string };
 
 export async function deliveriesOfInvoice(
   db: D1Database,
